@@ -1,0 +1,36 @@
+namespace SandboxMcp.Configuration;
+
+/// <summary>How a sandbox is made. Unset values fall back to <c>sandboxDefaults</c>, then to built-in defaults.</summary>
+public sealed class ProfileOptions
+{
+    /// <summary><c>auto</c>, <c>vm</c>, <c>seatbelt</c> or <c>native</c>.</summary>
+    public string? Tier { get; set; }
+
+    /// <summary>Container image (vm tier).</summary>
+    public string? Image { get; set; }
+
+    /// <summary>CPUs (vm tier; advisory elsewhere).</summary>
+    /// <value>Default 2.</value>
+    public double? Cpus { get; set; }
+
+    /// <summary>Memory limit like <c>512m</c> or <c>2g</c>; the native tier enforces it with an RSS watchdog.</summary>
+    /// <value>Default <c>1g</c>.</value>
+    public string? Memory { get; set; }
+
+    /// <summary>Most processes at once in the sandbox.</summary>
+    /// <value>Default 1024.</value>
+    public int? Pids { get; set; }
+
+    /// <summary>Most open files per process.</summary>
+    /// <value>Default 4096.</value>
+    public int? OpenFiles { get; set; }
+
+    /// <summary><c>default</c> (the engine's network, or the host's on native) or <c>none</c>.</summary>
+    public string? Network { get; set; }
+
+    /// <summary>Environment variables every process in the sandbox gets.</summary>
+    public Dictionary<string, string>? Env { get; set; }
+
+    /// <summary>Names of the server's own environment variables passed into the sandbox (nothing by default).</summary>
+    public List<string>? PassEnv { get; set; }
+}

@@ -1,0 +1,142 @@
+using SandboxMcp.Common;
+using SandboxMcp.Runtimes;
+using SandboxMcp.State;
+
+namespace SandboxMcp.Manager;
+
+public sealed partial class SandboxManager
+{
+    /// <summary>Destroys a sandbox: its processes, files and state. Throws when there is no such sandbox.</summary>
+    public async Task DestroyAsync(string name, CancellationToken cancellationToken)
+    {
+        InputValidation.SandboxName(name);
+        await _ready.Task.WaitAsync(cancellationToken);
+        await WithNameLockAsync(name, async () =>
+        {
+            var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
+            if (_sandboxes.TryRemove(name, out var local))
+            {
+                await local.DisposeAsync();
+            }
+
+            if (record is null)
+            {
+                if (local is null)
+                {
+                    throw new SandboxException($"There is no sandbox named '{name}': list_all shows the sandboxes that exist.");
+                }
+
+                return;
+            }
+
+            await DestroyRecordAsync(record, DestroyScope.Everything, cancellationToken);
+            await state.UpdateAsync(document => document.Sandboxes.Remove(name), cancellationToken);
+            history.Delete(name);
+            LogDestroyed(name, "destroy");
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Destroys and recreates a sandbox from the same spec: a fresh file system, shell and environment; package
+    /// caches survive where the runtime keeps them. A sandbox that does not exist yet is simply created.
+    /// </summary>
+    public async Task<Sandbox> ResetAsync(string name, CancellationToken cancellationToken)
+    {
+        InputValidation.SandboxName(name);
+        await _ready.Task.WaitAsync(cancellationToken);
+        await WithNameLockAsync(name, async () =>
+        {
+            var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
+            if (_sandboxes.TryRemove(name, out var local))
+            {
+                await local.DisposeAsync();
+            }
+
+            if (record is null)
+            {
+                return;
+            }
+
+            await DestroyRecordAsync(record, DestroyScope.KeepCaches, cancellationToken);
+            var runtime = catalog.ByName(record.Handle.Runtime)!;
+            var spec = record.Spec with { Env = specs.Environment(name) };
+            var handle = await runtime.CreateAsync(spec, cancellationToken);
+            var now = time.GetUtcNow();
+            var fresh = record with { Handle = handle, Env = new Dictionary<string, string>(StringComparer.Ordinal), CreatedAt = now, LastUsedAt = now };
+            await state.UpdateAsync(document => document.Sandboxes[name] = fresh, cancellationToken);
+            var sandbox = Attach(fresh);
+            sandbox.Audit("reset", "destroyed and recreated from its spec", now, null, null);
+            _sandboxes[name] = sandbox;
+        }, cancellationToken);
+        return await GetOrCreateAsync(name, SandboxRequest.FromProfile, cancellationToken);
+    }
+
+    /// <summary>Every sandbox of this state directory, whichever server created it.</summary>
+    public async Task<IReadOnlyList<SandboxSummary>> ListAsync(CancellationToken cancellationToken)
+    {
+        await _ready.Task.WaitAsync(cancellationToken);
+        var document = await state.ReadAsync(cancellationToken);
+        var ttl = options.IdleTtlSeconds;
+        return
+        [
+            .. document.Sandboxes.Values.OrderBy(r => r.Name, StringComparer.Ordinal).Select(record =>
+            {
+                _sandboxes.TryGetValue(record.Name, out var local);
+                var lastUsed = local is not null && local.LastUsedAt > record.LastUsedAt ? local.LastUsedAt : record.LastUsedAt;
+                return new SandboxSummary(
+                    record.Name,
+                    record.Spec.Tier.ToName(),
+                    record.Handle.Runtime,
+                    record.Spec.Tier == SandboxTier.Vm ? record.Spec.Image : null,
+                    record.CreatedAt,
+                    lastUsed,
+                    ttl > 0 ? lastUsed.AddSeconds(ttl) : null,
+                    local is not null,
+                    local?.IsBusy ?? false,
+                    local?.WorkingDirectory);
+            }),
+        ];
+    }
+
+    /// <summary>Sets or (with a null value) unsets a variable in a sandbox and remembers it across shells and restarts.</summary>
+    public Task SetEnvAsync(string name, string key, string? value, CancellationToken cancellationToken) =>
+        UseAsync(name, async sandbox =>
+        {
+            await sandbox.ApplyEnvAsync(key, value, cancellationToken);
+            await state.UpdateAsync(document =>
+            {
+                if (document.Sandboxes.TryGetValue(name, out var record))
+                {
+                    document.Sandboxes[name] = record with { Env = new Dictionary<string, string>(sandbox.ToolEnv, StringComparer.Ordinal) };
+                }
+            }, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>The audit history of a sandbox, newest last.</summary>
+    public IReadOnlyList<HistoryEntry> History(string name, int limit)
+    {
+        InputValidation.SandboxName(name);
+        return history.Read(name, limit);
+    }
+
+    private async Task DestroyRecordAsync(SandboxRecord record, DestroyScope scope, CancellationToken cancellationToken)
+    {
+        var runtime = catalog.ByName(record.Handle.Runtime)
+            ?? throw new SandboxException($"Sandbox '{record.Name}' lives in the '{record.Handle.Runtime}' runtime, which this server does not have.");
+        await runtime.DestroyAsync(record.Handle, scope, cancellationToken);
+    }
+
+    private async Task WithNameLockAsync(string name, Func<Task> action, CancellationToken cancellationToken)
+    {
+        var nameLock = _nameLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await nameLock.WaitAsync(cancellationToken);
+        try
+        {
+            await action();
+        }
+        finally
+        {
+            nameLock.Release();
+        }
+    }
+}

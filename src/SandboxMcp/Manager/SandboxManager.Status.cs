@@ -1,0 +1,63 @@
+using SandboxMcp.Common;
+using SandboxMcp.Runtimes;
+
+namespace SandboxMcp.Manager;
+
+public sealed partial class SandboxManager
+{
+    /// <summary>Status of a sandbox without creating it: what it is, or what it would be on first use.</summary>
+    public async Task<SandboxStatus> StatusAsync(string name, CancellationToken cancellationToken)
+    {
+        InputValidation.SandboxName(name);
+        await _ready.Task.WaitAsync(cancellationToken);
+        var runtimes = (await catalog.ProbeAllAsync(cancellationToken))
+            .Select(p => new RuntimeStatus(p.Runtime.Name, p.Runtime.Tier.ToName(), p.Availability.IsAvailable, p.Availability.Detail))
+            .ToList();
+        var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
+        if (record is null)
+        {
+            var resolved = specs.Resolve(name, SandboxRequest.FromProfile);
+            string runtimeName;
+            try
+            {
+                runtimeName = (await catalog.ResolveAsync(resolved.RequestedTier, cancellationToken)).Name;
+            }
+            catch (SandboxException ex)
+            {
+                runtimeName = ex.Message;
+            }
+
+            var tier = resolved.RequestedTier?.ToName() ?? catalog.ByName(runtimeName)?.Tier.ToName() ?? "auto";
+            return new SandboxStatus(name, false, tier, runtimeName, null, null, [], null, null, null, null, null, null, null, null, [], runtimes);
+        }
+
+        _sandboxes.TryGetValue(name, out var local);
+        var sandbox = local ?? Attach(record);
+        var isolation = sandbox.Describe();
+        var lastUsed = local is not null && local.LastUsedAt > record.LastUsedAt ? local.LastUsedAt : record.LastUsedAt;
+        var status = new SandboxStatus(
+            name,
+            true,
+            record.Spec.Tier.ToName(),
+            record.Handle.Runtime,
+            isolation.Engine,
+            isolation.Isolation,
+            isolation.Limits,
+            isolation.Network,
+            record.Spec.Tier == SandboxTier.Vm ? record.Spec.Image : null,
+            record.Handle.WorkDir,
+            local?.WorkingDirectory,
+            local?.Shell.ShellPid,
+            record.CreatedAt,
+            lastUsed,
+            options.IdleTtlSeconds > 0 ? lastUsed.AddSeconds(options.IdleTtlSeconds) : null,
+            [.. record.Env.Keys.Order(StringComparer.Ordinal)],
+            runtimes);
+        if (local is null)
+        {
+            await sandbox.DisposeAsync();
+        }
+
+        return status;
+    }
+}

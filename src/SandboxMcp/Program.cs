@@ -1,0 +1,61 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using ModelContextProtocol.Protocol;
+using SandboxMcp.Configuration;
+using SandboxMcp.Hosting;
+using SandboxMcp.Tools;
+
+if (args.Contains("--help") || args.Contains("-h"))
+{
+    await Console.Error.WriteLineAsync(CommandLine.Help);
+    return 0;
+}
+
+if (args.Contains("--version"))
+{
+    // --version is the one output meant for a terminal, not an MCP client.
+    await Console.Out.WriteLineAsync("sandbox-mcp " + CommandLine.Version);
+    return 0;
+}
+
+var paths = ServerPaths.FromEnvironment();
+SandboxMcpOptions options;
+try
+{
+    options = ConfigurationLoader.Load(paths, args);
+}
+catch (ConfigurationException ex)
+{
+    await Console.Error.WriteLineAsync("sandbox-mcp: " + ex.Message);
+    return 2;
+}
+
+var logLevel = Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true);
+var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "sandbox-mcp" });
+builder.Logging.SetMinimumLevel(logLevel);
+// The SDK logs every request at Information; keep that for Debug sessions.
+builder.Logging.AddFilter("ModelContextProtocol", logLevel <= LogLevel.Debug ? logLevel : LogLevel.Warning);
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.Logging.AddProvider(new FileLoggerProvider(paths.LogDirectory, logLevel));
+builder.Services.AddSandboxServices(paths, options);
+builder.Services
+    .AddMcpServer(o =>
+    {
+        o.ServerInfo = new Implementation { Name = "sandbox-mcp", Version = CommandLine.Version };
+        o.ServerInstructions = ServerInstructions.Text;
+    })
+    .WithStdioServerTransport()
+    .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Create))
+    .WithTools<ExecTools>(ToolJson.Options)
+    .WithTools<FileTools>(ToolJson.Options)
+    .WithTools<LifecycleTools>(ToolJson.Options);
+
+await builder.Build().RunAsync();
+return 0;

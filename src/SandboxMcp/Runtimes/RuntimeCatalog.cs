@@ -1,0 +1,74 @@
+using SandboxMcp.Common;
+using SandboxMcp.Configuration;
+
+namespace SandboxMcp.Runtimes;
+
+/// <summary>All runtimes this build knows, and the choice among them: by tier, by engine, or the strongest available.</summary>
+public sealed class RuntimeCatalog(IEnumerable<ISandboxRuntime> runtimes, SandboxMcpOptions options)
+{
+    /// <summary>Engines in the order <c>engine: auto</c> tries them.</summary>
+    private static readonly string[] EnginePreference = ["apple", "podman", "docker"];
+
+    private readonly IReadOnlyList<ISandboxRuntime> _runtimes = [.. runtimes];
+
+    /// <summary>Every registered runtime.</summary>
+    public IReadOnlyList<ISandboxRuntime> All => _runtimes;
+
+    /// <summary>The runtime that created a handle, for reconnecting; null when this build has none of that name.</summary>
+    public ISandboxRuntime? ByName(string name) => _runtimes.FirstOrDefault(r => r.Name == name);
+
+    /// <summary>
+    /// The runtime for <paramref name="tier"/>, or for the strongest available tier when null. Throws a
+    /// <see cref="SandboxException"/> that says why each candidate cannot be used and how to fix it.
+    /// </summary>
+    public async Task<ISandboxRuntime> ResolveAsync(SandboxTier? tier, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        foreach (var candidate in Candidates(tier))
+        {
+            var availability = await candidate.ProbeAsync(cancellationToken);
+            if (availability.IsAvailable)
+            {
+                return candidate;
+            }
+
+            reasons.Add($"{candidate.Name}: {availability.Detail}");
+        }
+
+        var wanted = tier is { } t ? $"tier \"{t.ToName()}\"" : "any tier";
+        var why = reasons.Count == 0 ? "this build has no runtime for it" : string.Join("; ", reasons);
+        throw new SandboxException($"No runtime available for {wanted}: {why}.");
+    }
+
+    /// <summary>Availability of every runtime, for <c>status</c> and start-up logs.</summary>
+    public async Task<IReadOnlyList<(ISandboxRuntime Runtime, RuntimeAvailability Availability)>> ProbeAllAsync(CancellationToken cancellationToken)
+    {
+        var results = new List<(ISandboxRuntime, RuntimeAvailability)>();
+        foreach (var runtime in _runtimes)
+        {
+            results.Add((runtime, await runtime.ProbeAsync(cancellationToken)));
+        }
+
+        return results;
+    }
+
+    private IEnumerable<ISandboxRuntime> Candidates(SandboxTier? tier)
+    {
+        var tiers = tier is { } t ? [t] : new[] { SandboxTier.Vm, SandboxTier.Seatbelt, SandboxTier.Native };
+        foreach (var wanted in tiers)
+        {
+            var ofTier = _runtimes.Where(r => r.Tier == wanted);
+            if (wanted == SandboxTier.Vm)
+            {
+                ofTier = options.Engine == "auto"
+                    ? ofTier.OrderBy(r => Array.IndexOf(EnginePreference, r.Name) is var i and >= 0 ? i : int.MaxValue)
+                    : ofTier.Where(r => r.Name == options.Engine);
+            }
+
+            foreach (var runtime in ofTier)
+            {
+                yield return runtime;
+            }
+        }
+    }
+}

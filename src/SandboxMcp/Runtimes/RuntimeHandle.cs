@@ -1,0 +1,16 @@
+namespace SandboxMcp.Runtimes;
+
+/// <summary>
+/// A runtime's reference to a created sandbox, kept in state.json so a restarted server finds it again.
+/// </summary>
+/// <param name="Runtime">The runtime that created it (<see cref="ISandboxRuntime.Name"/>).</param>
+/// <param name="Id">The runtime's identifier: a container name, a directory.</param>
+/// <param name="WorkDir">Default working directory and HOME inside the sandbox.</param>
+/// <param name="ScratchDir">A directory inside the sandbox for the server's own files (shell state).</param>
+/// <param name="Properties">Runtime-specific values (volume names, policy file) to persist.</param>
+public sealed record RuntimeHandle(
+    string Runtime,
+    string Id,
+    string WorkDir,
+    string ScratchDir,
+    IReadOnlyDictionary<string, string>? Properties = null);

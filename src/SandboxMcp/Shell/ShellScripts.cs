@@ -1,0 +1,108 @@
+using System.Globalization;
+
+namespace SandboxMcp.Shell;
+
+/// <summary>
+/// The shell code the server runs inside sandboxes. Only POSIX sh builtins on the hot path, so it works in
+/// dash, bash, and busybox ash alike; user text never appears here, only in quoted arguments.
+/// </summary>
+internal static class ShellScripts
+{
+    /// <summary>
+    /// Sent once as the first input of a persistent shell. Defines <c>__mcp_run CMD [WORKDIR]</c>, which evaluates
+    /// the command with stdin from /dev/null, and <c>__mcp_end NONCE</c>, which saves exported variables and
+    /// prints the end markers on the shell's original stdout (fd 8) and stderr (fd 9). The nonce is an
+    /// argument of <c>__mcp_end</c> only, so the command cannot read it and cannot forge a marker. Shell options
+    /// the command set (<c>set -x</c> …) are reset before the markers so traces cannot contain them.
+    /// </summary>
+    public static string Prelude(string statePath, string readyNonce) => $$"""
+        __mcp_state={{ShellQuoting.Quote(statePath)}}
+        __mcp_rc=0
+        __mcp_save() { export -p >"$__mcp_state" 2>/dev/null; }
+        __mcp_run() {
+          __mcp_cmd=$1
+          __mcp_wd=$2
+          shift $#
+          if [ -z "$__mcp_wd" ]; then
+            command eval "$__mcp_cmd" </dev/null 8>&- 9>&-
+            { __mcp_rc=$?; set +exuv; } 2>/dev/null
+          elif __mcp_back=$PWD && cd -- "$__mcp_wd"; then
+            command eval "$__mcp_cmd" </dev/null 8>&- 9>&-
+            { __mcp_rc=$?; set +exuv; cd -- "$__mcp_back"; } 2>/dev/null
+          else
+            __mcp_rc=1
+          fi
+        }
+        __mcp_end() {
+          __mcp_save
+          printf '%s%s;%s%s' "$1" "$__mcp_rc" "$PWD" "$1" >&8
+          printf '%s' "$1" >&9
+        }
+        trap '{ set +xv; } 2>/dev/null; __mcp_save' EXIT
+        exec 8>&1 9>&2
+        if [ -r "$__mcp_state" ]; then . "$__mcp_state" >/dev/null 2>&1; cd -- "$PWD" 2>/dev/null || cd -P .; fi
+        export PWD
+        printf '%s%s;%s%s' {{readyNonce}} $$ "$PWD" {{readyNonce}}
+        printf '%s' {{readyNonce}} >&2
+
+        """;
+
+    /// <summary>The line that runs one command and ends it with <paramref name="nonce"/>.</summary>
+    public static string CommandLine(string command, string? workDir, string nonce) =>
+        workDir is null
+            ? $"__mcp_run {ShellQuoting.Quote(command)}; __mcp_end {nonce}\n"
+            : $"__mcp_run {ShellQuoting.Quote(command)} {ShellQuoting.Quote(workDir)}; __mcp_end {nonce}\n";
+
+    /// <summary>
+    /// Kills the descendants of <c>$1</c> (and <c>$1</c> itself when <c>$2</c> is 1) inside the sandbox: TERM,
+    /// then KILL after up to half a second. Walks parent links in /proc, or <c>ps</c> where there is no /proc.
+    /// </summary>
+    public const string KillTree = """
+        root=$1 with_root=$2
+        pairs() {
+          if [ -r /proc/self/stat ]; then
+            for __f in /proc/[0-9]*/stat; do
+              read -r __l <"$__f" 2>/dev/null || continue
+              __rest=${__l##*) }
+              set -- $__rest
+              printf '%s:%s\n' "${__l%% *}" "$2"
+            done
+          else
+            ps -A -o pid= -o ppid= | while read -r __a __b; do printf '%s:%s\n' "$__a" "$__b"; done
+          fi
+        }
+        tree() {
+          __pairs=$(pairs)
+          __found=" $root "
+          __more=1
+          while [ "$__more" = 1 ]; do
+            __more=0
+            for __p in $__pairs; do
+              case "$__found" in *" ${__p#*:} "*)
+                case "$__found" in *" ${__p%%:*} "*) ;; *) __found="$__found${__p%%:*} "; __more=1 ;; esac ;;
+              esac
+            done
+          done
+          for __p in $__found; do
+            if [ "$__p" != "$root" ] || [ "$with_root" = 1 ]; then printf '%s ' "$__p"; fi
+          done
+        }
+        victims=$(tree)
+        [ -n "$victims" ] || exit 0
+        kill -TERM $victims 2>/dev/null
+        i=0
+        while [ $i -lt 5 ]; do
+          sleep 0.1 2>/dev/null || sleep 1
+          alive=
+          for p in $victims; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+          [ -n "$alive" ] || exit 0
+          i=$((i+1))
+        done
+        kill -KILL $(tree) $victims 2>/dev/null
+        exit 0
+        """;
+
+    /// <summary>Arguments for <see cref="KillTree"/>.</summary>
+    public static IReadOnlyList<string> KillTreeArgv(int pid, bool includeRoot) =>
+        ["sh", "-c", KillTree, "sandbox-mcp-kill", pid.ToString(CultureInfo.InvariantCulture), includeRoot ? "1" : "0"];
+}
