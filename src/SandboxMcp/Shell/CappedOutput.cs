@@ -8,7 +8,7 @@ namespace SandboxMcp.Shell;
 /// </summary>
 public sealed class CappedOutput(int cap)
 {
-    private readonly ArrayBufferWriter<byte> _kept = new(Math.Min(cap, 4096));
+    private readonly ArrayBufferWriter<byte> _kept = new(Math.Clamp(cap, 1, 4096));
 
     /// <summary>Bytes seen past the cap and dropped.</summary>
     public long DroppedBytes { get; private set; }
