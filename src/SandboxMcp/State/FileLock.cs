@@ -1,17 +1,13 @@
-using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
-
 namespace SandboxMcp.State;
 
 /// <summary>
-/// An exclusive advisory lock (<c>flock</c>) on a file, shared by every server process using the same state
-/// directory. Held for one read-modify-write of state.json, never across a slow operation.
+/// An exclusive advisory lock on a file, shared by every server process using the same state directory. .NET
+/// takes <c>flock(LOCK_EX)</c> itself when a file is opened with <see cref="FileShare.None"/>, and fails at once
+/// when another open file holds it (in this process or another), so acquiring is a polite retry loop. Held for
+/// one read-modify-write of state.json, never across a slow operation the user is waiting for.
 /// </summary>
-internal sealed partial class FileLock : IDisposable
+internal sealed class FileLock : IDisposable
 {
-    private const int LockExclusive = 2;
-    private const int LockNonBlocking = 4;
-    private const int LockUnlock = 8;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(5);
     private readonly FileStream _stream;
 
@@ -20,41 +16,31 @@ internal sealed partial class FileLock : IDisposable
     /// <summary>Waits until the lock is free, up to <paramref name="timeout"/>.</summary>
     public static async Task<FileLock> AcquireAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var stream = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.OpenOrCreate,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.ReadWrite | FileShare.Delete,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        });
         var deadline = DateTime.UtcNow + timeout;
-        try
+        while (true)
         {
-            while (Flock(stream.SafeFileHandle, LockExclusive | LockNonBlocking) != 0)
+            try
             {
+                return new FileLock(new FileStream(path, new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate,
+                    Access = FileAccess.ReadWrite,
+                    Share = FileShare.None,
+                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                }));
+            }
+            catch (IOException ex) when (ex.GetType() == typeof(IOException))
+            {
+                // Held by someone else (missing directories and permissions raise derived types and propagate).
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new TimeoutException($"Another sandbox-mcp process has held {path} for more than {timeout.TotalSeconds:0} s.");
+                    throw new TimeoutException($"Another sandbox-mcp process has held {path} for more than {timeout.TotalSeconds:0} s.", ex);
                 }
-
-                await Task.Delay(RetryDelay, cancellationToken);
             }
 
-            return new FileLock(stream);
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
+            await Task.Delay(RetryDelay, cancellationToken);
         }
     }
 
-    public void Dispose()
-    {
-        _ = Flock(_stream.SafeFileHandle, LockUnlock);
-        _stream.Dispose();
-    }
-
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
-    private static partial int Flock(SafeFileHandle fd, int operation);
+    public void Dispose() => _stream.Dispose();
 }
