@@ -34,7 +34,8 @@ public static class ByteSize
             s = s[..^1];
         }
 
-        if (multiplier == 0 || !decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0)
+        if (multiplier == 0 || !decimal.TryParse(s, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) || number <= 0
+            || number > long.MaxValue / (decimal)multiplier)
         {
             return false;
         }

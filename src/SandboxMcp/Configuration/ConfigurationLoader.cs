@@ -25,6 +25,12 @@ public static class ConfigurationLoader
             throw new ConfigurationException($"Cannot read configuration ({paths.ConfigFile}, {EnvironmentPrefix}* variables or command line): {ex.Message}", ex);
         }
 
+        var unknown = UnknownKeys.Find(configuration, typeof(SandboxMcpOptions));
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException($"Invalid configuration ({paths.ConfigFile}, {EnvironmentPrefix}* variables or command line):\n  " + string.Join("\n  ", unknown));
+        }
+
         var options = new SandboxMcpOptions();
         try
         {

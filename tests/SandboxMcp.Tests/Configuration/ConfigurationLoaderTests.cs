@@ -1,0 +1,101 @@
+using SandboxMcp.Configuration;
+
+namespace SandboxMcp.Tests.Configuration;
+
+public sealed class ConfigurationLoaderTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("sbx-config-");
+
+    private ServerPaths Paths => new(Path.Combine(_dir.FullName, "config.json"), Path.Combine(_dir.FullName, "state"));
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private ServerPaths WithFile(string json)
+    {
+        File.WriteAllText(Paths.ConfigFile, json);
+        return Paths;
+    }
+
+    [Fact]
+    public void Load_NoFile_GivesDocumentedDefaults()
+    {
+        var options = ConfigurationLoader.Load(Paths, []);
+
+        Assert.Equal("auto", options.DefaultTier);
+        Assert.Equal("auto", options.Engine);
+        Assert.Equal("localhost/sandbox-mcp-base:bookworm", options.DefaultImage);
+        Assert.Equal(1800, options.IdleTtlSeconds);
+        Assert.Equal(30, options.DefaultTimeoutSeconds);
+        Assert.Equal(50_000, options.MaxOutputBytes);
+    }
+
+    [Fact]
+    public void Load_FullDesignExample_BindsEveryKey()
+    {
+        var paths = WithFile("""
+            {
+              "defaultTier": "vm", "engine": "podman",
+              "defaultImage": "localhost/sandbox-mcp-base:bookworm",
+              "idleTtlSeconds": 600, "defaultTimeoutSeconds": 20, "maxOutputBytes": 10000,
+              "hostRoots": ["~/src"],
+              "profiles": { "ml": { "tier": "vm", "image": "localhost/mcp-dev", "cpus": 4, "memory": "2g", "network": "default" } },
+              "spawnPolicies": {
+                "default": { "maxChildren": 3, "maxSpawns": 20, "cpuBudget": 2, "memoryBudget": "1g",
+                             "allowedImages": [], "childTtlSeconds": 600, "childCanSpawn": false, "injectCtl": true }
+              }
+            }
+            """);
+
+        var options = ConfigurationLoader.Load(paths, []);
+
+        Assert.Equal("vm", options.DefaultTier);
+        Assert.Equal(600, options.IdleTtlSeconds);
+        Assert.Equal(["~/src"], options.HostRoots);
+        Assert.Equal(4, options.Profiles["ml"].Cpus);
+        Assert.Equal("2g", options.Profiles["ml"].Memory);
+        Assert.Equal(3, options.SpawnPolicies["default"].MaxChildren);
+    }
+
+    [Fact]
+    public void Load_CommandLine_OverridesFile()
+    {
+        var paths = WithFile("""{"idleTtlSeconds": 600}""");
+
+        var options = ConfigurationLoader.Load(paths, ["--idleTtlSeconds", "60"]);
+
+        Assert.Equal(60, options.IdleTtlSeconds);
+    }
+
+    [Theory]
+    [InlineData("""{"idleTTLSecs": 5}""", "idleTTLSecs")]
+    [InlineData("""{"profiles": {"ml": {"gpu": true}}}""", "gpu")]
+    [InlineData("""{"defaultTier": "cloud"}""", "defaultTier")]
+    [InlineData("""{"engine": "lxc"}""", "engine")]
+    [InlineData("""{"profiles": {"ml": {"memory": "huge"}}}""", "profiles:ml:memory")]
+    [InlineData("""{"profiles": {"ml": {"network": "wifi"}}}""", "profiles:ml:network")]
+    [InlineData("""{"profiles": {"ML": {}}}""", "profiles:ML")]
+    [InlineData("""{"profiles": {"ml": {"env": {"1X": "y"}}}}""", "profiles:ml:env:1X")]
+    [InlineData("""{"maxOutputBytes": 10}""", "maxOutputBytes")]
+    [InlineData("""{"defaultTimeoutSeconds": 99999}""", "defaultTimeoutSeconds")]
+    [InlineData("""{"spawnPolicies": {"p": {"memoryBudget": "1"}}}""", "spawnPolicies:p:memoryBudget")]
+    [InlineData("""{"logLevel": "Loud"}""", "logLevel")]
+    [InlineData("""{"idleTtlSeconds": "soon"}""", "IdleTtlSeconds")]
+    public void Load_InvalidConfiguration_ThrowsNamingTheKey(string json, string key)
+    {
+        var paths = WithFile(json);
+
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, []));
+
+        Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_MalformedJson_ThrowsNamingTheFile()
+    {
+        var paths = WithFile("{ not json");
+
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, []));
+
+        Assert.Contains(paths.ConfigFile, ex.Message, StringComparison.Ordinal);
+    }
+}
