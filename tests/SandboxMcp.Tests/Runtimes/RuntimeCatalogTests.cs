@@ -1,0 +1,75 @@
+using NSubstitute;
+using SandboxMcp.Common;
+using SandboxMcp.Configuration;
+using SandboxMcp.Runtimes;
+
+namespace SandboxMcp.Tests.Runtimes;
+
+public sealed class RuntimeCatalogTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static ISandboxRuntime Runtime(string name, SandboxTier tier, bool available, string detail = "ok")
+    {
+        var runtime = Substitute.For<ISandboxRuntime>();
+        runtime.Name.Returns(name);
+        runtime.Tier.Returns(tier);
+        runtime.ProbeAsync(Arg.Any<CancellationToken>()).Returns(new RuntimeAvailability(available, detail));
+        return runtime;
+    }
+
+    private static RuntimeCatalog CreateSut(string engine, params ISandboxRuntime[] runtimes) =>
+        new(runtimes, new SandboxMcpOptions { Engine = engine });
+
+    [Fact]
+    public async Task Resolve_Auto_PicksTheStrongestAvailableTier()
+    {
+        var sut = CreateSut("auto", Runtime("native", SandboxTier.Native, true), Runtime("bwrap", SandboxTier.Seatbelt, true), Runtime("podman", SandboxTier.Vm, false));
+
+        var runtime = await sut.ResolveAsync(null, Ct);
+
+        Assert.Equal("bwrap", runtime.Name);
+    }
+
+    [Fact]
+    public async Task Resolve_VmWithEngineAuto_PrefersAppleThenPodmanThenDocker()
+    {
+        var sut = CreateSut("auto", Runtime("docker", SandboxTier.Vm, true), Runtime("podman", SandboxTier.Vm, true));
+
+        var runtime = await sut.ResolveAsync(SandboxTier.Vm, Ct);
+
+        Assert.Equal("podman", runtime.Name);
+    }
+
+    [Fact]
+    public async Task Resolve_EngineForced_UsesOnlyThatEngine()
+    {
+        var sut = CreateSut("docker", Runtime("podman", SandboxTier.Vm, true), Runtime("docker", SandboxTier.Vm, false, "daemon not running"));
+
+        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(SandboxTier.Vm, Ct));
+
+        Assert.Contains("docker: daemon not running", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("podman", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_NothingAvailable_ListsEveryReason()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, false, "not installed: apt-get install podman"), Runtime("native", SandboxTier.Native, false, "no sh"));
+
+        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(null, Ct));
+
+        Assert.Contains("apt-get install podman", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("native: no sh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ByName_FindsTheRuntimeOfAHandle()
+    {
+        var native = Runtime("native", SandboxTier.Native, true);
+        var sut = CreateSut("auto", native);
+
+        Assert.Same(native, sut.ByName("native"));
+        Assert.Null(sut.ByName("apple"));
+    }
+}

@@ -1,0 +1,66 @@
+using SandboxMcp.Configuration;
+using SandboxMcp.State;
+
+namespace SandboxMcp.Tests.State;
+
+public sealed class HistoryLogTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("sbx-history-");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private HistoryLog CreateSut(int limit = 100) =>
+        new(new ServerPaths(Path.Combine(_dir.FullName, "c.json"), _dir.FullName), new SandboxMcpOptions { HistoryLimit = limit });
+
+    private static HistoryEntry Entry(int i) => new(DateTimeOffset.UnixEpoch.AddSeconds(i), "exec", $"echo {i}", 0, 1);
+
+    [Fact]
+    public void Read_ReturnsNewestEntriesOldestFirst()
+    {
+        var sut = CreateSut();
+        for (var i = 0; i < 5; i++)
+        {
+            sut.Append("s", Entry(i));
+        }
+
+        var entries = sut.Read("s", 3);
+
+        Assert.Equal(["echo 2", "echo 3", "echo 4"], entries.Select(e => e.Summary));
+    }
+
+    [Fact]
+    public void Append_PastTwiceTheLimit_TrimsToTheNewest()
+    {
+        var sut = CreateSut(limit: 10);
+        for (var i = 0; i < 200; i++)
+        {
+            sut.Append("s", Entry(i) with { Summary = new string('x', 300) + i });
+        }
+
+        var lines = File.ReadAllLines(Path.Combine(_dir.FullName, "history", "s.jsonl"));
+
+        Assert.True(lines.Length <= 20, $"{lines.Length} lines kept");
+        Assert.EndsWith("199", sut.Read("s", 10)[^1].Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Append_LongSummary_IsShortened()
+    {
+        var sut = CreateSut();
+
+        sut.Append("s", Entry(0) with { Summary = new string('y', 5000) });
+
+        Assert.Equal(501, sut.Read("s", 1)[0].Summary.Length);
+    }
+
+    [Fact]
+    public void Delete_RemovesTheHistory()
+    {
+        var sut = CreateSut();
+        sut.Append("s", Entry(0));
+
+        sut.Delete("s");
+
+        Assert.Empty(sut.Read("s", 10));
+    }
+}
