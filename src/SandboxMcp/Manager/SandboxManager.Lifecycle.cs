@@ -113,10 +113,10 @@ public sealed partial class SandboxManager
         }, cancellationToken);
 
     /// <summary>The audit history of a sandbox, newest last.</summary>
-    public IReadOnlyList<HistoryEntry> History(string name, int limit)
+    public Task<IReadOnlyList<HistoryEntry>> HistoryAsync(string name, int limit, CancellationToken cancellationToken)
     {
         InputValidation.SandboxName(name);
-        return history.Read(name, limit);
+        return history.ReadAsync(name, limit, cancellationToken);
     }
 
     private async Task DestroyRecordAsync(SandboxRecord record, DestroyScope scope, CancellationToken cancellationToken)

@@ -14,11 +14,14 @@ internal static class ShellScripts
     /// prints the end markers on the shell's original stdout (fd 8) and stderr (fd 9). The nonce is an
     /// argument of <c>__mcp_end</c> only, so the command cannot read it and cannot forge a marker. Shell options
     /// the command set (<c>set -x</c> …) are reset before the markers so traces cannot contain them.
+    /// The state file is rewritten in place (<c>1&lt;&gt;</c>) and ends with <c>return 0</c>, so a shorter write
+    /// leaves a harmless tail: truncating a file costs ~0.2 ms per command on ext4, ten times the rest of the
+    /// round trip. It is sourced with <c>command .</c> so a torn write cannot stop a fresh shell from starting.
     /// </summary>
     public static string Prelude(string statePath, string readyNonce) => $$"""
         __mcp_state={{ShellQuoting.Quote(statePath)}}
         __mcp_rc=0
-        __mcp_save() { export -p >"$__mcp_state" 2>/dev/null; }
+        __mcp_save() { { export -p; echo 'return 0'; } 1<>"$__mcp_state" 2>/dev/null; }
         __mcp_run() {
           __mcp_cmd=$1
           __mcp_wd=$2
@@ -40,7 +43,7 @@ internal static class ShellScripts
         }
         trap '{ set +xv; } 2>/dev/null; __mcp_save' EXIT
         exec 8>&1 9>&2
-        if [ -r "$__mcp_state" ]; then . "$__mcp_state" >/dev/null 2>&1; cd -- "$PWD" 2>/dev/null || cd -P .; fi
+        if [ -r "$__mcp_state" ]; then command . "$__mcp_state" >/dev/null 2>&1; cd -- "$PWD" 2>/dev/null || cd -P .; fi
         export PWD
         printf '%s%s;%s%s' {{readyNonce}} $$ "$PWD" {{readyNonce}}
         printf '%s' {{readyNonce}} >&2

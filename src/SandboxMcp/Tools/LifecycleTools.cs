@@ -94,16 +94,17 @@ public sealed class LifecycleTools(SandboxManager manager)
     /// <summary>Shows the audit history.</summary>
     [McpServerTool(Name = "history", Title = "Audit history", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Show what was done in a sandbox, oldest first: tool, command or file, exit code, duration, errors.")]
-    public CallToolResult History(
+    public async Task<CallToolResult> HistoryAsync(
         [Description("Sandbox name (default \"default\").")] string sandbox = "default",
-        [Description("Most entries to show (default 20, max 1000).")] int limit = 20)
+        [Description("Most entries to show (default 20, max 1000).")] int limit = 20,
+        CancellationToken cancellationToken = default)
     {
         if (limit is < 1 or > 1000)
         {
             throw new SandboxException($"Invalid limit {limit}: give 1 to 1000.");
         }
 
-        var entries = manager.History(sandbox, limit);
+        var entries = await manager.HistoryAsync(sandbox, limit, cancellationToken);
         var text = new StringBuilder(entries.Count == 0 ? $"No history for {sandbox}." : "");
         foreach (var e in entries)
         {

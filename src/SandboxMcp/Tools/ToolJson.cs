@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace SandboxMcp.Tools;
 
@@ -13,5 +14,9 @@ public static class ToolJson
         DictionaryKeyPolicy = null,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        TypeInfoResolver = JsonTypeInfoResolver.Combine(
+            ToolJsonContext.Default,
+            ModelContextProtocol.McpJsonUtilities.DefaultOptions.TypeInfoResolver,
+            new DefaultJsonTypeInfoResolver()),
     };
 }

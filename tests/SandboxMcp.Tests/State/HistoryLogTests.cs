@@ -7,6 +7,8 @@ public sealed class HistoryLogTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("sbx-history-");
 
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     public void Dispose() => _dir.Delete(recursive: true);
 
     private HistoryLog CreateSut(int limit = 100) =>
@@ -15,7 +17,7 @@ public sealed class HistoryLogTests : IDisposable
     private static HistoryEntry Entry(int i) => new(DateTimeOffset.UnixEpoch.AddSeconds(i), "exec", $"echo {i}", 0, 1);
 
     [Fact]
-    public void Read_ReturnsNewestEntriesOldestFirst()
+    public async Task Read_ReturnsNewestEntriesOldestFirst()
     {
         var sut = CreateSut();
         for (var i = 0; i < 5; i++)
@@ -23,13 +25,13 @@ public sealed class HistoryLogTests : IDisposable
             sut.Append("s", Entry(i));
         }
 
-        var entries = sut.Read("s", 3);
+        var entries = await sut.ReadAsync("s", 3, Ct);
 
         Assert.Equal(["echo 2", "echo 3", "echo 4"], entries.Select(e => e.Summary));
     }
 
     [Fact]
-    public void Append_PastTwiceTheLimit_TrimsToTheNewest()
+    public async Task Append_PastTwiceTheLimit_TrimsToTheNewest()
     {
         var sut = CreateSut(limit: 10);
         for (var i = 0; i < 200; i++)
@@ -37,30 +39,31 @@ public sealed class HistoryLogTests : IDisposable
             sut.Append("s", Entry(i) with { Summary = new string('x', 300) + i });
         }
 
+        var newest = (await sut.ReadAsync("s", 10, Ct))[^1];
         var lines = File.ReadAllLines(Path.Combine(_dir.FullName, "history", "s.jsonl"));
 
         Assert.True(lines.Length <= 20, $"{lines.Length} lines kept");
-        Assert.EndsWith("199", sut.Read("s", 10)[^1].Summary, StringComparison.Ordinal);
+        Assert.EndsWith("199", newest.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Append_LongSummary_IsShortened()
+    public async Task Append_LongSummary_IsShortened()
     {
         var sut = CreateSut();
 
         sut.Append("s", Entry(0) with { Summary = new string('y', 5000) });
 
-        Assert.Equal(501, sut.Read("s", 1)[0].Summary.Length);
+        Assert.Equal(501, (await sut.ReadAsync("s", 1, Ct))[0].Summary.Length);
     }
 
     [Fact]
-    public void Delete_RemovesTheHistory()
+    public async Task Delete_RemovesTheHistory()
     {
         var sut = CreateSut();
         sut.Append("s", Entry(0));
 
         sut.Delete("s");
 
-        Assert.Empty(sut.Read("s", 10));
+        Assert.Empty(await sut.ReadAsync("s", 10, Ct));
     }
 }

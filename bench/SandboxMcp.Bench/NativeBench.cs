@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace SandboxMcp.Bench;
+
+/// <summary>
+/// Native tier: server start to an answered initialize, warm exec through MCP beside the raw sh floor, and the
+/// server's memory while a command prints a gigabyte.
+/// </summary>
+public static class NativeBench
+{
+    private static readonly string Config = Environment.GetEnvironmentVariable("SBXBENCH_CONFIG") ?? """{"defaultTier": "native"}""";
+
+    public static async Task RunAsync(int calls, CancellationToken cancellationToken)
+    {
+        Console.WriteLine($"# native tier ({Environment.ProcessorCount} cores, server {BenchServer.ServerDll})");
+        Console.WriteLine(await StartupAsync(cancellationToken));
+
+        await using var server = await BenchServer.StartAsync(Config, cancellationToken);
+        await server.ExecAsync("true", "bench", cancellationToken);
+        var ping = await Timing.MeasureAsync("MCP tools/list (protocol round trip, no sandbox)", 50, calls, async () => await server.Client.ListToolsAsync(cancellationToken: cancellationToken));
+        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (native, warm)", 50, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
+
+        await using var raw = new RawPipe(["sh"]);
+        var floor = await Timing.MeasureAsync("raw sh pipe 'echo hi' (floor)", 50, calls, () => raw.RoundTripAsync("echo hi"));
+
+        var shell = await InProcessShell.MeasureAsync(calls, cancellationToken);
+        var rawRpc = await RawJsonRpc.MeasureExecAsync(Config, calls, cancellationToken);
+        Console.WriteLine(ping);
+        Console.WriteLine(mcp);
+        Console.WriteLine(rawRpc);
+        Console.WriteLine(shell);
+        Console.WriteLine(floor);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio MCP/raw p50 = {mcp.P50 / floor.P50:0.0}x   (targets: MCP p50 <= 1.5 ms, <= 10x raw)"));
+
+        var serverPid = int.Parse((await server.ExecAsync("echo $PPID", "bench", cancellationToken)).GetProperty("stdout").GetString()!.Trim(), CultureInfo.InvariantCulture);
+        var before = PeakRssKb(serverPid);
+        var watch = Stopwatch.StartNew();
+        var flood = await server.CallAsync("exec", new() { ["command"] = "yes 2>/dev/null | head -c 1000000000", ["sandbox"] = "bench", ["timeout"] = 300 }, cancellationToken);
+        var after = PeakRssKb(serverPid);
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"1 GB of output: returned in {watch.Elapsed.TotalSeconds:0.0} s, {flood.GetProperty("stdout_truncated_bytes").GetInt64():N0} bytes dropped; server peak RSS {before / 1024} MB -> {after / 1024} MB (+{(after - before) / 1024.0:0.0} MB, target < 50 MB)"));
+    }
+
+    /// <summary>Time from starting the server process to an answered initialize, over several starts.</summary>
+    private static async Task<Stats> StartupAsync(CancellationToken cancellationToken)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < 12; i++)
+        {
+            var root = Directory.CreateTempSubdirectory("sbx-bench-start-").FullName;
+            var info = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+            {
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            info.ArgumentList.Add(BenchServer.ServerDll);
+            info.Environment["HOME"] = root;
+            info.Environment["XDG_STATE_HOME"] = Path.Combine(root, "state");
+            info.Environment["XDG_CONFIG_HOME"] = Path.Combine(root, "config");
+            var start = Stopwatch.GetTimestamp();
+            using var process = Process.Start(info)!;
+            await process.StandardInput.WriteLineAsync(
+                """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}""");
+            await process.StandardInput.FlushAsync(cancellationToken);
+            var line = await process.StandardOutput.ReadLineAsync(cancellationToken);
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (line is null || !line.Contains("\"result\"", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("initialize was not answered: " + line);
+            }
+
+            if (i > 1)
+            {
+                samples.Add(elapsed);
+            }
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(cancellationToken);
+            Directory.Delete(root, recursive: true);
+        }
+
+        return new Stats("server start -> initialize answered (target <= 250 ms)", samples);
+    }
+
+    private static long PeakRssKb(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace SandboxMcp.Bench;
+
+/// <summary>
+/// The server driven by hand-written JSON-RPC lines over its stdio, without the MCP client SDK: separates the
+/// server's own cost from the client library's.
+/// </summary>
+public static class RawJsonRpc
+{
+    public static async Task<Stats> MeasureExecAsync(string configJson, int calls, CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateTempSubdirectory("sbx-bench-raw-").FullName;
+        Directory.CreateDirectory(Path.Combine(root, "config", "sandbox-mcp"));
+        await File.WriteAllTextAsync(Path.Combine(root, "config", "sandbox-mcp", "config.json"), configJson, cancellationToken);
+        var info = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(BenchServer.ServerDll);
+        info.Environment["HOME"] = root;
+        info.Environment["XDG_STATE_HOME"] = Path.Combine(root, "state");
+        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(root, "config");
+        using var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var stdin = process.StandardInput;
+        var stdout = process.StandardOutput;
+        var id = 0;
+
+        async Task CallAsync(string method, string parameters)
+        {
+            var requestId = ++id;
+            await stdin.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $$"""{"jsonrpc":"2.0","id":{{requestId}},"method":"{{method}}","params":{{parameters}}}"""));
+            await stdin.FlushAsync(cancellationToken);
+            var marker = string.Create(CultureInfo.InvariantCulture, $"\"id\":{requestId},");
+            while (await stdout.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.Contains(marker, StringComparison.Ordinal) || line.EndsWith(string.Create(CultureInfo.InvariantCulture, $"\"id\":{requestId}}}"), StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+
+            throw new InvalidOperationException("server closed stdout");
+        }
+
+        await CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}""");
+        await stdin.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        const string exec = """{"name":"exec","arguments":{"command":"echo hi","sandbox":"raw"}}""";
+        var stats = await Timing.MeasureAsync("raw JSON-RPC exec 'echo hi' (no client SDK)", 50, calls, () => CallAsync("tools/call", exec));
+        stdin.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        Directory.Delete(root, recursive: true);
+        return stats;
+    }
+}
