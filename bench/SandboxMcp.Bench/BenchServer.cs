@@ -21,6 +21,25 @@ public sealed class BenchServer : IAsyncDisposable
     public static string ServerDll =>
         Environment.GetEnvironmentVariable("SBXBENCH_SERVER") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "SandboxMcp.dll");
 
+    /// <summary>The dotnet host running the bench, used to start the server.</summary>
+    public static string DotnetHost => Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet";
+
+    /// <summary>Starts the server as a bare process with its HOME, config and state under <paramref name="root"/>.</summary>
+    public static System.Diagnostics.Process StartProcess(string root)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(DotnetHost)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(ServerDll);
+        info.Environment["HOME"] = root;
+        info.Environment["XDG_STATE_HOME"] = Path.Combine(root, "state");
+        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(root, "config");
+        return System.Diagnostics.Process.Start(info)!;
+    }
+
     public static async Task<BenchServer> StartAsync(string configJson, CancellationToken cancellationToken)
     {
         var root = Directory.CreateTempSubdirectory("sbx-bench-").FullName;
@@ -30,7 +49,7 @@ public sealed class BenchServer : IAsyncDisposable
         var transport = new StdioClientTransport(new StdioClientTransportOptions
         {
             Name = "bench",
-            Command = Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet",
+            Command = DotnetHost,
             Arguments = [ServerDll],
             WorkingDirectory = root,
             EnvironmentVariables = new Dictionary<string, string?>

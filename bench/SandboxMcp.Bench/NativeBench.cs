@@ -51,18 +51,8 @@ public static class NativeBench
         for (var i = 0; i < 12; i++)
         {
             var root = Directory.CreateTempSubdirectory("sbx-bench-start-").FullName;
-            var info = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            info.ArgumentList.Add(BenchServer.ServerDll);
-            info.Environment["HOME"] = root;
-            info.Environment["XDG_STATE_HOME"] = Path.Combine(root, "state");
-            info.Environment["XDG_CONFIG_HOME"] = Path.Combine(root, "config");
             var start = Stopwatch.GetTimestamp();
-            using var process = Process.Start(info)!;
+            using var process = BenchServer.StartProcess(root);
             await process.StandardInput.WriteLineAsync(
                 """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}""");
             await process.StandardInput.FlushAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
@@ -15,17 +14,7 @@ public static class RawJsonRpc
         var root = Directory.CreateTempSubdirectory("sbx-bench-raw-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "config", "sandbox-mcp"));
         await File.WriteAllTextAsync(Path.Combine(root, "config", "sandbox-mcp", "config.json"), configJson, cancellationToken);
-        var info = new ProcessStartInfo(Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add(BenchServer.ServerDll);
-        info.Environment["HOME"] = root;
-        info.Environment["XDG_STATE_HOME"] = Path.Combine(root, "state");
-        info.Environment["XDG_CONFIG_HOME"] = Path.Combine(root, "config");
-        using var process = Process.Start(info)!;
+        using var process = BenchServer.StartProcess(root);
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         var stdin = process.StandardInput;

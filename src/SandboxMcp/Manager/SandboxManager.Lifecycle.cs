@@ -7,34 +7,21 @@ namespace SandboxMcp.Manager;
 public sealed partial class SandboxManager
 {
     /// <summary>Destroys a sandbox: its processes, files and state. Throws when there is no such sandbox.</summary>
-    public async Task DestroyAsync(string name, CancellationToken cancellationToken)
-    {
-        InputValidation.SandboxName(name);
-        await _ready.Task.WaitAsync(cancellationToken);
-        await WithNameLockAsync(name, async () =>
+    public Task DestroyAsync(string name, CancellationToken cancellationToken) =>
+        ExclusiveAsync(name, async () =>
         {
-            var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
-            if (_sandboxes.TryRemove(name, out var local))
-            {
-                await local.DisposeAsync();
-            }
-
+            var (record, hadLocal) = await DetachAsync(name, cancellationToken);
             if (record is null)
             {
-                if (local is null)
-                {
-                    throw new SandboxException($"There is no sandbox named '{name}': list_all shows the sandboxes that exist.");
-                }
-
-                return;
+                return hadLocal ? true : throw new SandboxException($"There is no sandbox named '{name}': list_all shows the sandboxes that exist.");
             }
 
             await DestroyRecordAsync(record, DestroyScope.Everything, cancellationToken);
             await state.UpdateAsync(document => document.Sandboxes.Remove(name), cancellationToken);
             history.Delete(name);
             LogDestroyed(name, "destroy");
+            return true;
         }, cancellationToken);
-    }
 
     /// <summary>
     /// Destroys and recreates a sandbox from the same spec: a fresh file system, shell and environment; package
@@ -42,19 +29,12 @@ public sealed partial class SandboxManager
     /// </summary>
     public async Task<Sandbox> ResetAsync(string name, CancellationToken cancellationToken)
     {
-        InputValidation.SandboxName(name);
-        await _ready.Task.WaitAsync(cancellationToken);
-        await WithNameLockAsync(name, async () =>
+        await ExclusiveAsync(name, async () =>
         {
-            var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
-            if (_sandboxes.TryRemove(name, out var local))
-            {
-                await local.DisposeAsync();
-            }
-
+            var (record, _) = await DetachAsync(name, cancellationToken);
             if (record is null)
             {
-                return;
+                return false;
             }
 
             await DestroyRecordAsync(record, DestroyScope.KeepCaches, cancellationToken);
@@ -67,6 +47,7 @@ public sealed partial class SandboxManager
             var sandbox = Attach(fresh);
             sandbox.Audit("reset", "destroyed and recreated from its spec", now, null, null);
             _sandboxes[name] = sandbox;
+            return true;
         }, cancellationToken);
         return await GetOrCreateAsync(name, SandboxRequest.FromProfile, cancellationToken);
     }
@@ -126,13 +107,29 @@ public sealed partial class SandboxManager
         await runtime.DestroyAsync(record.Handle, scope, cancellationToken);
     }
 
-    private async Task WithNameLockAsync(string name, Func<Task> action, CancellationToken cancellationToken)
+    /// <summary>Ends this server's use of a sandbox and returns its record (null when state has none).</summary>
+    private async Task<(SandboxRecord? Record, bool HadLocal)> DetachAsync(string name, CancellationToken cancellationToken)
     {
+        var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
+        if (_sandboxes.TryRemove(name, out var local))
+        {
+            await local.DisposeAsync();
+        }
+
+        return (record, local is not null);
+    }
+
+    /// <summary>Runs <paramref name="action"/> as the only create/destroy/reset of <paramref name="name"/> in this server.</summary>
+    private async Task<T> ExclusiveAsync<T>(string name, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        InputValidation.SandboxName(name);
+        ObjectDisposedException.ThrowIf(_disposed == 1, this);
+        await _ready.Task.WaitAsync(cancellationToken);
         var nameLock = _nameLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
         await nameLock.WaitAsync(cancellationToken);
         try
         {
-            await action();
+            return await action();
         }
         finally
         {

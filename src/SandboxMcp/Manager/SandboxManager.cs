@@ -89,30 +89,26 @@ public sealed partial class SandboxManager(
 
     private async Task<Sandbox> GetOrCreateAsync(string name, SandboxRequest request, CancellationToken cancellationToken)
     {
-        ObjectDisposedException.ThrowIf(_disposed == 1, this);
-        await _ready.Task.WaitAsync(cancellationToken);
         if (_sandboxes.TryGetValue(name, out var cached))
         {
             return cached;
         }
 
-        var nameLock = _nameLocks.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
-        await nameLock.WaitAsync(cancellationToken);
-        try
+        return await ExclusiveAsync(name, async () =>
         {
-            if (_sandboxes.TryGetValue(name, out cached))
+            if (_sandboxes.TryGetValue(name, out var existing))
             {
-                return cached;
+                return existing;
             }
 
             var resolved = specs.Resolve(name, request);
             var created = false;
             var record = await state.UpdateAsync(async document =>
             {
-                if (document.Sandboxes.TryGetValue(name, out var existing))
+                if (document.Sandboxes.TryGetValue(name, out var known))
                 {
                     // Another server process (or an earlier run of this one) owns it: attach, never overwrite.
-                    return existing;
+                    return known;
                 }
 
                 var fresh = await CreateRecordAsync(name, resolved, cancellationToken);
@@ -135,11 +131,7 @@ public sealed partial class SandboxManager(
 
             _sandboxes[name] = sandbox;
             return sandbox;
-        }
-        finally
-        {
-            nameLock.Release();
-        }
+        }, cancellationToken);
     }
 
     private async Task<SandboxRecord> CreateRecordAsync(string name, ResolvedRequest resolved, CancellationToken cancellationToken)
@@ -166,46 +158,35 @@ public sealed partial class SandboxManager(
         return new Sandbox(record, spec, runtime, options, history, loggers, time) { LastPersistedUseAt = record.LastUsedAt };
     }
 
-    private async Task RecreateAsync(Sandbox gone, string note, CancellationToken cancellationToken)
-    {
-        var nameLock = _nameLocks.GetOrAdd(gone.Name, _ => new SemaphoreSlim(1, 1));
-        await nameLock.WaitAsync(cancellationToken);
-        try
+    private Task<bool> RecreateAsync(Sandbox gone, string note, CancellationToken cancellationToken) =>
+        ExclusiveAsync(gone.Name, async () =>
         {
             if (!_sandboxes.TryGetValue(gone.Name, out var current) || current != gone)
             {
-                return;
+                return false;
             }
 
             _sandboxes.TryRemove(gone.Name, out _);
             await gone.DisposeAsync();
             var spec = gone.Spec;
             var handle = await gone.Runtime.CreateAsync(spec, cancellationToken);
-            var record = await state.UpdateAsync(document =>
+            var now = time.GetUtcNow();
+            var record = new SandboxRecord
             {
-                var now = time.GetUtcNow();
-                var fresh = new SandboxRecord
-                {
-                    Name = gone.Name,
-                    Spec = spec with { Env = new Dictionary<string, string>() },
-                    Handle = handle,
-                    Env = new Dictionary<string, string>(gone.ToolEnv, StringComparer.Ordinal),
-                    CreatedAt = now,
-                    LastUsedAt = now,
-                };
-                document.Sandboxes[gone.Name] = fresh;
-                return fresh;
-            }, cancellationToken);
+                Name = gone.Name,
+                Spec = spec with { Env = new Dictionary<string, string>() },
+                Handle = handle,
+                Env = new Dictionary<string, string>(gone.ToolEnv, StringComparer.Ordinal),
+                CreatedAt = now,
+                LastUsedAt = now,
+            };
+            await state.UpdateAsync(document => document.Sandboxes[gone.Name] = record, cancellationToken);
             var sandbox = Attach(record);
             sandbox.AddPendingNote(note);
-            sandbox.Audit("recreate", note, record.CreatedAt, null, null);
+            sandbox.Audit("recreate", note, now, null, null);
             _sandboxes[gone.Name] = sandbox;
-        }
-        finally
-        {
-            nameLock.Release();
-        }
-    }
+            return true;
+        }, cancellationToken);
 
     private static void EnsureMatches(Sandbox sandbox, SandboxRequest request, ResolvedRequest resolved)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using SandboxMcp.IntegrationTests.Infrastructure;
 
 namespace SandboxMcp.IntegrationTests.Shell;
@@ -7,35 +6,8 @@ namespace SandboxMcp.IntegrationTests.Shell;
 /// The persistent-shell contract of DESIGN.md, one test per point, through a real MCP client over stdio.
 /// Each tier runs the same suite by deriving from this class with its own configuration.
 /// </summary>
-public abstract class ShellContractTests : IAsyncLifetime
+public abstract class ShellContractTests : ServerTest
 {
-    private ServerHarness? _server;
-
-    /// <summary>Configuration that makes new sandboxes use the tier under test.</summary>
-    protected abstract JsonObject Config { get; }
-
-    /// <summary>Skips (or fails, when required) unless the engine is present.</summary>
-    protected abstract void RequireEngine();
-
-    protected ServerHarness Server => _server ?? throw new InvalidOperationException("not started");
-
-    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        RequireEngine();
-        _server = await ServerHarness.StartAsync(new ServerOptions { Config = Config }, Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        GC.SuppressFinalize(this);
-    }
 
     [Fact(Timeout = 120_000)]
     public async Task Exec_StdoutAndStderr_ComeBackSeparatelyAndComplete()

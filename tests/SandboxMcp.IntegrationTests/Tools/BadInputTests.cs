@@ -5,11 +5,8 @@ using SandboxMcp.IntegrationTests.Infrastructure;
 namespace SandboxMcp.IntegrationTests.Tools;
 
 /// <summary>Every kind of bad input gets a tool error that says what to do, and the server lives on.</summary>
-public sealed class BadInputTests : IAsyncLifetime
+public sealed class BadInputTests : ServerTest
 {
-    private ServerHarness? _server;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<string, string, string> Cases => new()
     {
@@ -48,28 +45,14 @@ public sealed class BadInputTests : IAsyncLifetime
         { "history", """{"limit":0}""", "Invalid limit" },
     };
 
-    public async ValueTask InitializeAsync()
-    {
-        Engines.Require("native");
-        _server = await ServerHarness.StartAsync(new ServerOptions { Config = new JsonObject { ["defaultTier"] = "native" } }, Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Theory(Timeout = 60_000)]
     [MemberData(nameof(Cases))]
     public async Task Tool_BadInput_ReturnsToolErrorAndServerLivesOn(string tool, string argumentsJson, string expected)
     {
         var arguments = JsonSerializer.Deserialize<Dictionary<string, object?>>(argumentsJson)!;
 
-        var error = await _server!.CallErrorAsync(tool, arguments, Ct);
-        var next = await _server.ExecAsync("echo alive", cancellationToken: Ct);
+        var error = await Server.CallErrorAsync(tool, arguments, Ct);
+        var next = await Server.ExecAsync("echo alive", cancellationToken: Ct);
 
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.Equal("alive\n", next.Stdout);
@@ -80,10 +63,10 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var result = await Record.ExceptionAsync(async () =>
         {
-            var outcome = await _server!.CallAsync("exec", new { sandbox = "default" }, Ct);
+            var outcome = await Server.CallAsync("exec", new { sandbox = "default" }, Ct);
             Assert.True(outcome.IsError);
         });
-        var next = await _server!.ExecAsync("echo alive", cancellationToken: Ct);
+        var next = await Server.ExecAsync("echo alive", cancellationToken: Ct);
 
         Assert.True(result is null or ModelContextProtocol.McpException, result?.ToString());
         Assert.Equal("alive\n", next.Stdout);

@@ -5,28 +5,8 @@ using SandboxMcp.IntegrationTests.Infrastructure;
 namespace SandboxMcp.IntegrationTests.Tools;
 
 /// <summary>The foundation's tools end to end on the native tier: files, env, python, lifecycle, history.</summary>
-public sealed class NativeToolTests : IAsyncLifetime
+public sealed class NativeToolTests : ServerTest
 {
-    private ServerHarness? _server;
-
-    private ServerHarness Server => _server!;
-
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        Engines.Require("native");
-        _server = await ServerHarness.StartAsync(new ServerOptions { Config = new JsonObject { ["defaultTier"] = "native" } }, Ct);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-    }
-
     [Fact(Timeout = 60_000)]
     public async Task WriteFile_ThenReadFile_RoundTripsExactText()
     {

@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+
+namespace SandboxMcp.IntegrationTests.Infrastructure;
+
+/// <summary>A test class with one fresh server per test, configured for the tier under test.</summary>
+public abstract class ServerTest : IAsyncLifetime
+{
+    private ServerHarness? _server;
+
+    /// <summary>Configuration written before the server starts; by default every sandbox is native.</summary>
+    protected virtual JsonObject Config => new() { ["defaultTier"] = "native" };
+
+    /// <summary>Skips (or fails, when required) unless the engine is present.</summary>
+    protected virtual void RequireEngine() => Engines.Require("native");
+
+    protected ServerHarness Server => _server ?? throw new InvalidOperationException("The server did not start.");
+
+    protected static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        RequireEngine();
+        _server = await ServerHarness.StartAsync(new ServerOptions { Config = Config }, Ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+}
