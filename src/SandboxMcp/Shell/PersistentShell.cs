@@ -17,8 +17,8 @@ public sealed partial class PersistentShell(IProcessLauncher launcher, ShellOpti
     private const int TimedOutExitCode = 124;
     private static readonly TimeSpan KillTreeTimeout = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private ShellSession? _session;
-    private bool _disposed;
+    private volatile ShellSession? _session;
+    private volatile bool _disposed;
 
     /// <summary>The shell's working directory after the last command; null before the first.</summary>
     public string? WorkingDirectory => _session?.WorkingDirectory ?? LastWorkingDirectory;
@@ -198,13 +198,27 @@ public sealed partial class PersistentShell(IProcessLauncher launcher, ShellOpti
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Ends the shell. A command still running (server shutdown, sandbox destroyed) is killed with its process
+    /// tree rather than waited for: shutdown must not take as long as the longest timeout.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _gate.WaitAsync();
+        _disposed = true;
+        if (!await _gate.WaitAsync(TimeSpan.Zero))
+        {
+            if (_session is { } busy)
+            {
+                await KillTreeAsync(busy.ShellPid, includeRoot: true);
+                busy.Process.Kill();
+                busy.Fail();
+            }
+
+            await _gate.WaitAsync();
+        }
+
         try
         {
-            _disposed = true;
             await EndSessionAsync();
         }
         finally

@@ -20,6 +20,33 @@ public static class ProcessProbe
         }
     }
 
+    /// <summary>Pids whose parent is <paramref name="pid"/>.</summary>
+    public static IReadOnlyList<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var candidate))
+            {
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (int.Parse(fields[1], CultureInfo.InvariantCulture) == pid)
+                    {
+                        children.Add(candidate);
+                    }
+                }
+                catch (IOException)
+                {
+                    // Gone while we looked.
+                }
+            }
+        }
+
+        return children;
+    }
+
     /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after the deadline.</summary>
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what, CancellationToken cancellationToken)
     {

@@ -103,6 +103,24 @@ public sealed class ServerLifecycleTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Shutdown_WhileACommandRuns_KillsItInsteadOfWaiting()
+    {
+        await using var server = await ServerHarness.StartAsync(new ServerOptions { Config = NativeConfig }, Ct);
+        var pids = (await server.ExecAsync("echo $$ $PPID", cancellationToken: Ct)).Stdout.Split(' ').Select(int.Parse).ToArray();
+        var (shell, serverPid) = (pids[0], pids[1]);
+        var running = server.ExecAsync("sleep 3600", timeout: 3600, cancellationToken: Ct);
+        await ProcessProbe.WaitUntilAsync(() => ProcessProbe.ChildrenOf(shell).Count > 0, TimeSpan.FromSeconds(20), "sleep to start", Ct);
+        var sleeper = ProcessProbe.ChildrenOf(shell)[0];
+
+        ProcessProbe.Signal(serverPid, "TERM");
+
+        await ProcessProbe.WaitUntilAsync(() => !ProcessProbe.IsAlive(serverPid), TimeSpan.FromSeconds(20), "server exit while a command runs", Ct);
+        Assert.False(ProcessProbe.IsAlive(sleeper), "the running command outlived the server");
+        Assert.False(ProcessProbe.IsAlive(shell), "the shell outlived the server");
+        await Assert.ThrowsAnyAsync<Exception>(() => running);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Restart_ServerKnowsItsSandboxesWithFilesEnvAndDirectory()
     {
         await using var server = await ServerHarness.StartAsync(new ServerOptions { Config = NativeConfig }, Ct);

@@ -184,6 +184,23 @@ public sealed class NativeToolTests : ServerTest
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Destroy_WhileACommandRuns_KillsItAndReturnsPromptly()
+    {
+        var shell = int.Parse((await Server.ExecAsync("echo $$", sandbox: "busy", cancellationToken: Ct)).Stdout, System.Globalization.CultureInfo.InvariantCulture);
+        var running = Server.ExecAsync("sleep 3600", sandbox: "busy", timeout: 3600, cancellationToken: Ct);
+        await ProcessProbe.WaitUntilAsync(() => ProcessProbe.ChildrenOf(shell).Count > 0, TimeSpan.FromSeconds(20), "sleep to start", Ct);
+        var sleeper = ProcessProbe.ChildrenOf(shell)[0];
+
+        var destroy = Server.CallOkAsync("destroy", new { sandbox = "busy" }, Ct);
+
+        Assert.Same(destroy, await Task.WhenAny(destroy, Task.Delay(TimeSpan.FromSeconds(30), Ct)));
+        await destroy;
+        Assert.False(ProcessProbe.IsAlive(sleeper), "the command outlived its sandbox");
+        var ended = await running;
+        Assert.NotEqual(0, ended.ExitCode);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task History_RecordsCommandsWithExitCodes()
     {
         await Server.ExecAsync("echo first", sandbox: "audited", cancellationToken: Ct);
