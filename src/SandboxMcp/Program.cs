@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging.Console;
 using ModelContextProtocol.Protocol;
 using SandboxMcp.Configuration;
 using SandboxMcp.Hosting;
-using SandboxMcp.Tools;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -53,9 +52,7 @@ builder.Services
     })
     .WithStdioServerTransport()
     .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Create))
-    .WithTools<ExecTools>(ToolJson.Options)
-    .WithTools<FileTools>(ToolJson.Options)
-    .WithTools<LifecycleTools>(ToolJson.Options);
+    .WithSandboxTools();
 
 await builder.Build().RunAsync();
 return 0;
