@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using SandboxMcp.Configuration;
 using SandboxMcp.Manager;
 using SandboxMcp.Runtimes;
+using SandboxMcp.Runtimes.Container;
 using SandboxMcp.Runtimes.Native;
 using SandboxMcp.State;
 
@@ -21,6 +22,10 @@ public static class ServiceRegistration
         services.AddSingleton<HistoryLog>();
         services.AddSingleton<SpecResolver>();
         services.AddSingleton<NativeWatchdog>();
+        services.AddSingleton<ICommandRunner, CliWrapCommandRunner>();
+        services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new AppleContainerCli()));
+        services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new PodmanCli(PodmanConfiguration.Environment(paths))));
+        services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new DockerCli()));
         services.AddSingleton<ISandboxRuntime, NativeRuntime>();
         services.AddSingleton<RuntimeCatalog>();
         services.AddSingleton<SandboxManager>();
@@ -28,4 +33,7 @@ public static class ServiceRegistration
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SandboxHousekeeper>());
         return services;
     }
+
+    private static ContainerRuntime Container(IServiceProvider services, IContainerCli cli) =>
+        ActivatorUtilities.CreateInstance<ContainerRuntime>(services, cli);
 }

@@ -20,7 +20,7 @@ public sealed partial class SandboxManager
             string runtimeName;
             try
             {
-                runtimeName = (await catalog.ResolveAsync(resolved.RequestedTier, cancellationToken)).Name;
+                runtimeName = (await catalog.ResolveAsync(resolved.RequestedTier, resolved.Spec, cancellationToken)).Name;
             }
             catch (SandboxException ex)
             {

@@ -136,7 +136,7 @@ public sealed partial class SandboxManager(
 
     private async Task<SandboxRecord> CreateRecordAsync(string name, ResolvedRequest resolved, CancellationToken cancellationToken)
     {
-        var runtime = await catalog.ResolveAsync(resolved.RequestedTier, cancellationToken);
+        var runtime = await catalog.ResolveAsync(resolved.RequestedTier, resolved.Spec, cancellationToken);
         var spec = resolved.Spec with { Tier = runtime.Tier };
         var handle = await runtime.CreateAsync(spec, cancellationToken);
         var now = time.GetUtcNow();

@@ -15,6 +15,13 @@ public interface ISandboxRuntime
     /// <summary>Whether the runtime can be used on this machine; cheap after the first call.</summary>
     ValueTask<RuntimeAvailability> ProbeAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether this runtime can create <paramref name="spec"/> now (engine up, image present). Used to pick the
+    /// strongest tier that will work; an explicitly chosen tier goes straight to <see cref="CreateAsync"/>, whose
+    /// error then says what is missing.
+    /// </summary>
+    ValueTask<RuntimeAvailability> CanCreateAsync(SandboxSpec spec, CancellationToken cancellationToken) => ProbeAsync(cancellationToken);
+
     /// <summary>Creates the sandbox, or adopts an existing one of the same name created by this state dir.</summary>
     Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken);
 
@@ -38,6 +45,9 @@ public interface ISandboxRuntime
 
     /// <summary>Says what isolation and limits are really in force for this sandbox.</summary>
     IsolationInfo Describe(RuntimeHandle handle, SandboxSpec spec);
+
+    /// <summary>CPU, memory and process use now, as far as the runtime can measure them.</summary>
+    Task<ResourceUsage> UsageAsync(RuntimeHandle handle, SandboxSpec spec, CancellationToken cancellationToken);
 
     /// <summary>
     /// Explains an exit code when the runtime knows more, e.g. <c>out of memory: limit 128m</c> for a 137

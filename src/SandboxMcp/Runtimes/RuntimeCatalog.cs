@@ -21,12 +21,18 @@ public sealed class RuntimeCatalog(IEnumerable<ISandboxRuntime> runtimes, Sandbo
     /// The runtime for <paramref name="tier"/>, or for the strongest available tier when null. Throws a
     /// <see cref="SandboxException"/> that says why each candidate cannot be used and how to fix it.
     /// </summary>
-    public async Task<ISandboxRuntime> ResolveAsync(SandboxTier? tier, CancellationToken cancellationToken)
+    /// <remarks>
+    /// When the tier is chosen automatically, a candidate must be able to create <paramref name="spec"/> (its image
+    /// present, say), so a machine with podman but no base image falls back to the next tier instead of failing.
+    /// </remarks>
+    public async Task<ISandboxRuntime> ResolveAsync(SandboxTier? tier, SandboxSpec? spec, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         foreach (var candidate in Candidates(tier))
         {
-            var availability = await candidate.ProbeAsync(cancellationToken);
+            var availability = tier is null && spec is not null
+                ? await candidate.CanCreateAsync(spec with { Tier = candidate.Tier }, cancellationToken)
+                : await candidate.ProbeAsync(cancellationToken);
             if (availability.IsAvailable)
             {
                 return candidate;

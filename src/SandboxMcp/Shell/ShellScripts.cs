@@ -20,6 +20,7 @@ internal static class ShellScripts
     /// </summary>
     public static string Prelude(string statePath, string readyNonce) => $$"""
         __mcp_state={{ShellQuoting.Quote(statePath)}}
+        [ -d "${__mcp_state%/*}" ] || mkdir -p "${__mcp_state%/*}" 2>/dev/null
         __mcp_rc=0
         __mcp_save() { { export -p; echo 'return 0'; } 1<>"$__mcp_state" 2>/dev/null; }
         __mcp_run() {

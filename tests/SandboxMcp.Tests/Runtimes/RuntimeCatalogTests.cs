@@ -9,14 +9,18 @@ public sealed class RuntimeCatalogTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static ISandboxRuntime Runtime(string name, SandboxTier tier, bool available, string detail = "ok")
+    private static ISandboxRuntime Runtime(string name, SandboxTier tier, bool available, string detail = "ok", bool canCreate = true)
     {
         var runtime = Substitute.For<ISandboxRuntime>();
         runtime.Name.Returns(name);
         runtime.Tier.Returns(tier);
         runtime.ProbeAsync(Arg.Any<CancellationToken>()).Returns(new RuntimeAvailability(available, detail));
+        runtime.CanCreateAsync(Arg.Any<SandboxSpec>(), Arg.Any<CancellationToken>())
+            .Returns(available && !canCreate ? RuntimeAvailability.Unavailable("image missing: run images/build-base.sh") : new RuntimeAvailability(available, detail));
         return runtime;
     }
+
+    private static readonly SandboxSpec Spec = new() { Name = "s", Tier = SandboxTier.Native, Image = "localhost/base" };
 
     private static RuntimeCatalog CreateSut(string engine, params ISandboxRuntime[] runtimes) =>
         new(runtimes, new SandboxMcpOptions { Engine = engine });
@@ -26,7 +30,7 @@ public sealed class RuntimeCatalogTests
     {
         var sut = CreateSut("auto", Runtime("native", SandboxTier.Native, true), Runtime("bwrap", SandboxTier.Seatbelt, true), Runtime("podman", SandboxTier.Vm, false));
 
-        var runtime = await sut.ResolveAsync(null, Ct);
+        var runtime = await sut.ResolveAsync(null, Spec, Ct);
 
         Assert.Equal("bwrap", runtime.Name);
     }
@@ -36,7 +40,7 @@ public sealed class RuntimeCatalogTests
     {
         var sut = CreateSut("auto", Runtime("docker", SandboxTier.Vm, true), Runtime("podman", SandboxTier.Vm, true));
 
-        var runtime = await sut.ResolveAsync(SandboxTier.Vm, Ct);
+        var runtime = await sut.ResolveAsync(SandboxTier.Vm, Spec, Ct);
 
         Assert.Equal("podman", runtime.Name);
     }
@@ -46,7 +50,7 @@ public sealed class RuntimeCatalogTests
     {
         var sut = CreateSut("docker", Runtime("podman", SandboxTier.Vm, true), Runtime("docker", SandboxTier.Vm, false, "daemon not running"));
 
-        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(SandboxTier.Vm, Ct));
+        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(SandboxTier.Vm, Spec, Ct));
 
         Assert.Contains("docker: daemon not running", ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("podman", ex.Message, StringComparison.Ordinal);
@@ -57,10 +61,30 @@ public sealed class RuntimeCatalogTests
     {
         var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, false, "not installed: apt-get install podman"), Runtime("native", SandboxTier.Native, false, "no sh"));
 
-        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(null, Ct));
+        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.ResolveAsync(null, Spec, Ct));
 
         Assert.Contains("apt-get install podman", ex.Message, StringComparison.Ordinal);
         Assert.Contains("native: no sh", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Resolve_AutoWithEngineButNoImage_FallsBackToTheNextTier()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, true, canCreate: false), Runtime("native", SandboxTier.Native, true));
+
+        var runtime = await sut.ResolveAsync(null, Spec, Ct);
+
+        Assert.Equal("native", runtime.Name);
+    }
+
+    [Fact]
+    public async Task Resolve_VmAskedForExplicitly_DoesNotFallBackAndLeavesTheImageErrorToCreate()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, true, canCreate: false), Runtime("native", SandboxTier.Native, true));
+
+        var runtime = await sut.ResolveAsync(SandboxTier.Vm, Spec, Ct);
+
+        Assert.Equal("podman", runtime.Name);
     }
 
     [Fact]

@@ -146,6 +146,18 @@ public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watc
     }
 
     /// <inheritdoc />
+    public Task<ResourceUsage> UsageAsync(RuntimeHandle handle, SandboxSpec spec, CancellationToken cancellationToken)
+    {
+        if (!ProcFs.IsAvailable)
+        {
+            return Task.FromResult(new ResourceUsage(null, null, spec.MemoryBytes, null));
+        }
+
+        var (rss, processes) = watchdog.Sample(handle.Id);
+        return Task.FromResult(new ResourceUsage(null, rss, spec.MemoryBytes, processes));
+    }
+
+    /// <inheritdoc />
     public Task<string?> ExplainExitAsync(RuntimeHandle handle, SandboxSpec spec, int exitCode, DateTimeOffset since, CancellationToken cancellationToken) =>
         Task.FromResult(exitCode is 137 or 124 ? watchdog.LastKillSince(handle.Id, since)?.Reason : null);
 

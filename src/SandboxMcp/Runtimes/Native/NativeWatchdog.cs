@@ -59,6 +59,14 @@ public sealed partial class NativeWatchdog(ILogger<NativeWatchdog> logger, TimeP
     public WatchdogKill? LastKillSince(string sandboxId, DateTimeOffset since) =>
         _lastKill.TryGetValue(sandboxId, out var kill) && kill.At >= since ? kill : null;
 
+    /// <summary>Resident memory and process count of a sandbox's sessions now.</summary>
+    public (long RssBytes, int Processes) Sample(string sandboxId)
+    {
+        var sessions = SessionsOf(sandboxId).ToHashSet();
+        var processes = ProcFs.ListProcesses().Where(p => sessions.Contains(p.Session)).ToList();
+        return (processes.Sum(p => p.RssBytes), processes.Count);
+    }
+
     /// <summary>One pass over /proc; public for tests.</summary>
     public void Check()
     {
