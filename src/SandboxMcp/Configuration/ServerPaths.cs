@@ -12,6 +12,9 @@ public sealed record ServerPaths(string ConfigFile, string StateDirectory)
     /// <summary>Native and bubblewrap sandboxes live in directories under here.</summary>
     public string SandboxesDirectory => Path.Combine(StateDirectory, "sandboxes");
 
+    /// <summary>Snapshot archives of native and bubblewrap sandboxes.</summary>
+    public string SnapshotsDirectory => Path.Combine(StateDirectory, "snapshots");
+
     /// <summary>Per-sandbox audit history files.</summary>
     public string HistoryDirectory => Path.Combine(StateDirectory, "history");
 

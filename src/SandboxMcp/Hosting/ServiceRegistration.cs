@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Manager;
 using SandboxMcp.Runtimes;
@@ -18,6 +19,7 @@ public static class ServiceRegistration
         services.AddSingleton(paths);
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new HostPaths(options.HostRoots));
         services.AddSingleton<StateStore>();
         services.AddSingleton<HistoryLog>();
         services.AddSingleton<SpecResolver>();

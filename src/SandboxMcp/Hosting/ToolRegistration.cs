@@ -18,6 +18,8 @@ public static class ToolRegistration
         typeof(ExecTools),
         typeof(FileTools),
         typeof(LifecycleTools),
+        typeof(PackageTools),
+        typeof(ImageTools),
     ];
 
     /// <summary>

@@ -105,6 +105,7 @@ public sealed partial class SandboxManager
         var runtime = catalog.ByName(record.Handle.Runtime)
             ?? throw new SandboxException($"Sandbox '{record.Name}' lives in the '{record.Handle.Runtime}' runtime, which this server does not have.");
         await runtime.DestroyAsync(record.Handle, scope, cancellationToken);
+        await DeleteOwnedSnapshotAsync(runtime, record.Handle, cancellationToken);
     }
 
     /// <summary>Ends this server's use of a sandbox and returns its record (null when state has none).</summary>

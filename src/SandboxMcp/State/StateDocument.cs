@@ -6,13 +6,36 @@ namespace SandboxMcp.State;
 public sealed class StateDocument
 {
     /// <summary>Version of this shape; a server refuses to write a newer one.</summary>
-    public const int CurrentSchemaVersion = 1;
+    /// <remarks>2: snapshots.</remarks>
+    public const int CurrentSchemaVersion = 2;
 
     /// <summary>The schema version the file was written with.</summary>
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
 
     /// <summary>Sandboxes by name.</summary>
     public Dictionary<string, SandboxRecord> Sandboxes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Snapshots by name.</summary>
+    public Dictionary<string, SnapshotRecord> Snapshots { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>A saved copy of a sandbox.</summary>
+public sealed record SnapshotRecord
+{
+    /// <summary>The snapshot name.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The runtime's image or archive.</summary>
+    public required SnapshotArtifact Artifact { get; init; }
+
+    /// <summary>The sandbox it was taken from.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The tier it belongs to.</summary>
+    public required SandboxTier Tier { get; init; }
+
+    /// <summary>When it was taken.</summary>
+    public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>One sandbox as persisted: enough to reconnect to it and to recreate it.</summary>
