@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SandboxMcp.Children;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Manager;
@@ -30,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new DockerCli()));
         services.AddSingleton<ISandboxRuntime, NativeRuntime>();
         services.AddSingleton<RuntimeCatalog>();
+        services.AddSingleton<SandboxCtlServer>();
         services.AddSingleton<SandboxManager>();
         services.AddSingleton<SandboxHousekeeper>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SandboxHousekeeper>());

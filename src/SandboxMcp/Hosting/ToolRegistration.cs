@@ -20,6 +20,7 @@ public static class ToolRegistration
         typeof(LifecycleTools),
         typeof(PackageTools),
         typeof(ImageTools),
+        typeof(ChildTools),
     ];
 
     /// <summary>

@@ -20,6 +20,7 @@ public sealed class Sandbox : IAsyncDisposable
     private Dictionary<string, string> _toolEnv;
     private int _activeOperations;
     private string? _pendingNote;
+    private readonly string? _ctlSocket;
 
     internal Sandbox(SandboxRecord record, SandboxSpec spec, ISandboxRuntime runtime, SandboxMcpOptions options, HistoryLog history, ILoggerFactory loggers, TimeProvider time)
     {
@@ -32,6 +33,7 @@ public sealed class Sandbox : IAsyncDisposable
         _history = history;
         _time = time;
         _toolEnv = new Dictionary<string, string>(record.Env, StringComparer.Ordinal);
+        _ctlSocket = Handle.Properties?.GetValueOrDefault(RuntimeHandle.CtlSocketProperty);
         Launcher = new SandboxLauncher(runtime, Handle, Environment);
         Shell = new PersistentShell(
             Launcher,
@@ -249,12 +251,17 @@ public sealed class Sandbox : IAsyncDisposable
     {
         lock (_envLock)
         {
-            if (_toolEnv.Count == 0)
+            if (_toolEnv.Count == 0 && _ctlSocket is null)
             {
                 return Spec.Env;
             }
 
             var merged = new Dictionary<string, string>(Spec.Env, StringComparer.Ordinal);
+            if (_ctlSocket is not null)
+            {
+                merged["SANDBOX_CTL_SOCKET"] = _ctlSocket;
+            }
+
             foreach (var (key, value) in _toolEnv)
             {
                 merged[key] = value;

@@ -53,6 +53,8 @@ public sealed partial class SandboxManager
             {
                 await DestroyQuietlyAsync(handle.Id, runtime, handle, "orphan: not in state.json", cancellationToken);
             }
+
+            ListenForSpawners(await state.ReadAsync(cancellationToken));
         }
         finally
         {
@@ -89,6 +91,7 @@ public sealed partial class SandboxManager
             return (expiredNow, gone);
         }, cancellationToken);
 
+        ListenForSpawners(await state.ReadAsync(cancellationToken));
         foreach (var sandbox in vanished)
         {
             if (expired.All(r => r.Name != sandbox.Name) && _sandboxes.TryRemove(new KeyValuePair<string, Sandbox>(sandbox.Name, sandbox)))
@@ -115,15 +118,32 @@ public sealed partial class SandboxManager
         }
     }
 
+    /// <summary>
+    /// Keeps a sandbox-ctl listener for every sandbox that may spawn; one that another server served is taken
+    /// over when that server has gone.
+    /// </summary>
+    private void ListenForSpawners(StateDocument document)
+    {
+        foreach (var record in document.Sandboxes.Values.Where(r => r.Spec.CtlDirectory is not null))
+        {
+            ctl.EnsureListening(record.Name, record.Spec.CtlDirectory!);
+        }
+    }
+
+    /// <summary>
+    /// Sandboxes to reap: idle past the TTL, children past their lifetime, and children whose parent is gone;
+    /// with every descendant of each, so no child outlives its parent.
+    /// </summary>
     private List<SandboxRecord> Expired(StateDocument document)
     {
-        if (options.IdleTtlSeconds <= 0)
-        {
-            return [];
-        }
-
-        var cutoff = time.GetUtcNow().AddSeconds(-options.IdleTtlSeconds);
-        return document.Sandboxes.Values.Where(r => r.LastUsedAt < cutoff).ToList();
+        var now = time.GetUtcNow();
+        var idleCutoff = options.IdleTtlSeconds > 0 ? now.AddSeconds(-options.IdleTtlSeconds) : DateTimeOffset.MinValue;
+        var expired = document.Sandboxes.Values
+            .Where(r => r.LastUsedAt < idleCutoff
+                || r.ExpiresAt < now
+                || (r.Spec.Parent is { } parent && !document.Sandboxes.ContainsKey(parent)))
+            .ToList();
+        return [.. expired.SelectMany(r => DescendantsOf(r.Name, document).Append(r)).DistinctBy(r => r.Name)];
     }
 
     private async Task DestroyQuietlyAsync(string name, ISandboxRuntime runtime, RuntimeHandle handle, string reason, CancellationToken cancellationToken)

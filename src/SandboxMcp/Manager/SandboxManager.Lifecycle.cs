@@ -16,6 +16,7 @@ public sealed partial class SandboxManager
                 return hadLocal ? true : throw new SandboxException($"There is no sandbox named '{name}': list_all shows the sandboxes that exist.");
             }
 
+            await DestroyDescendantsAsync(name, cancellationToken);
             await DestroyRecordAsync(record, DestroyScope.Everything, cancellationToken);
             await state.UpdateAsync(document => document.Sandboxes.Remove(name), cancellationToken);
             history.Delete(name);
@@ -37,10 +38,12 @@ public sealed partial class SandboxManager
                 return false;
             }
 
+            await DestroyDescendantsAsync(name, cancellationToken);
             await DestroyRecordAsync(record, DestroyScope.KeepCaches, cancellationToken);
             var runtime = catalog.ByName(record.Handle.Runtime)!;
             var spec = record.Spec with { Env = specs.Environment(name) };
             var handle = await runtime.CreateAsync(spec, cancellationToken);
+            await PrepareAsync(runtime, handle, spec, cancellationToken);
             var now = time.GetUtcNow();
             var fresh = record with { Handle = handle, Env = new Dictionary<string, string>(StringComparer.Ordinal), CreatedAt = now, LastUsedAt = now };
             await state.UpdateAsync(document => document.Sandboxes[name] = fresh, cancellationToken);
@@ -71,13 +74,17 @@ public sealed partial class SandboxManager
                     record.Spec.Tier == SandboxTier.Vm ? record.Spec.Image : null,
                     record.CreatedAt,
                     lastUsed,
-                    ttl > 0 ? lastUsed.AddSeconds(ttl) : null,
+                    Earliest(ttl > 0 ? lastUsed.AddSeconds(ttl) : null, record.ExpiresAt),
                     local is not null,
                     local?.IsBusy ?? false,
-                    local?.WorkingDirectory);
+                    local?.WorkingDirectory,
+                    record.Spec.Parent);
             }),
         ];
     }
+
+    private static DateTimeOffset? Earliest(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>Sets or (with a null value) unsets a variable in a sandbox and remembers it across shells and restarts.</summary>
     public Task SetEnvAsync(string name, string key, string? value, CancellationToken cancellationToken) =>
@@ -100,10 +107,32 @@ public sealed partial class SandboxManager
         return history.ReadAsync(name, limit, cancellationToken);
     }
 
+    /// <summary>Destroys every child (and grandchild) of a sandbox, deepest first.</summary>
+    private async Task DestroyDescendantsAsync(string name, CancellationToken cancellationToken)
+    {
+        foreach (var descendant in DescendantsOf(name, await state.ReadAsync(cancellationToken)))
+        {
+            if (_sandboxes.TryRemove(descendant.Name, out var local))
+            {
+                await local.DisposeAsync();
+            }
+
+            await DestroyRecordAsync(descendant, DestroyScope.Everything, cancellationToken);
+            await state.UpdateAsync(document => document.Sandboxes.Remove(descendant.Name), cancellationToken);
+            history.Delete(descendant.Name);
+            LogDestroyed(descendant.Name, "its parent went");
+        }
+    }
+
     private async Task DestroyRecordAsync(SandboxRecord record, DestroyScope scope, CancellationToken cancellationToken)
     {
         var runtime = catalog.ByName(record.Handle.Runtime)
             ?? throw new SandboxException($"Sandbox '{record.Name}' lives in the '{record.Handle.Runtime}' runtime, which this server does not have.");
+        if (record.Spec.CtlDirectory is not null && scope == DestroyScope.Everything)
+        {
+            ctl.Stop(record.Name);
+        }
+
         await runtime.DestroyAsync(record.Handle, scope, cancellationToken);
         await DeleteOwnedSnapshotAsync(runtime, record.Handle, cancellationToken);
     }

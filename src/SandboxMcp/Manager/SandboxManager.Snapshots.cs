@@ -47,13 +47,18 @@ public sealed partial class SandboxManager
 
             var runtime = catalog.ByName(saved.Artifact.Runtime)
                 ?? throw new SandboxException($"Snapshot '{snapshot}' needs the {saved.Artifact.Runtime} runtime, which this server does not have.");
-            var spec = record?.Spec ?? specs.Resolve(name, SandboxRequest.FromProfile).Spec with { Tier = runtime.Tier };
+            var spec = record?.Spec ?? specs.Resolve(name, SandboxRequest.FromProfile).Spec with
+            {
+                Tier = runtime.Tier,
+                CtlDirectory = options.SpawnPolicies.ContainsKey(name) ? ctl.DirectoryFor(name) : null,
+            };
             if (record is not null)
             {
                 await DestroyRecordAsync(record, DestroyScope.KeepCaches, cancellationToken);
             }
 
             var handle = await Snapshots(runtime).CreateFromSnapshotAsync(saved.Artifact, spec with { Env = specs.Environment(name) }, cancellationToken);
+            await PrepareAsync(runtime, handle, spec, cancellationToken);
             var now = time.GetUtcNow();
             var fresh = new SandboxRecord
             {
@@ -98,8 +103,15 @@ public sealed partial class SandboxManager
         await ExclusiveAsync(target, async () =>
         {
             var snapshots = Snapshots(runtime);
-            var targetSpec = spec with { Name = target, Parent = null, Env = specs.Environment(target) };
+            var targetSpec = spec with
+            {
+                Name = target,
+                Parent = null,
+                Env = specs.Environment(target),
+                CtlDirectory = options.SpawnPolicies.ContainsKey(target) ? ctl.DirectoryFor(target) : null,
+            };
             var handle = await snapshots.CreateFromSnapshotAsync(artifact, targetSpec, cancellationToken);
+            await PrepareAsync(runtime, handle, targetSpec, cancellationToken);
             if (snapshots.ArtifactBacksSandbox)
             {
                 handle = handle with { Properties = new Dictionary<string, string>(handle.Properties ?? new Dictionary<string, string>()) { [OwnedSnapshotProperty] = artifact.Reference } };

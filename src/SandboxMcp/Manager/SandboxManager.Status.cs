@@ -13,7 +13,8 @@ public sealed partial class SandboxManager
         var runtimes = (await catalog.ProbeAllAsync(cancellationToken))
             .Select(p => new RuntimeStatus(p.Runtime.Name, p.Runtime.Tier.ToName(), p.Availability.IsAvailable, p.Availability.Detail))
             .ToList();
-        var record = (await state.ReadAsync(cancellationToken)).Sandboxes.GetValueOrDefault(name);
+        var document = await state.ReadAsync(cancellationToken);
+        var record = document.Sandboxes.GetValueOrDefault(name);
         if (record is null)
         {
             var resolved = specs.Resolve(name, SandboxRequest.FromProfile);
@@ -52,7 +53,9 @@ public sealed partial class SandboxManager
             lastUsed,
             options.IdleTtlSeconds > 0 ? lastUsed.AddSeconds(options.IdleTtlSeconds) : null,
             [.. record.Env.Keys.Order(StringComparer.Ordinal)],
-            runtimes);
+            runtimes,
+            record.Spec.Parent,
+            record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString());
         if (local is null)
         {
             await sandbox.DisposeAsync();

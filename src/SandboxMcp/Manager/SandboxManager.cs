@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SandboxMcp.Children;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Runtimes;
@@ -17,6 +18,7 @@ public sealed partial class SandboxManager(
     SpecResolver specs,
     StateStore state,
     HistoryLog history,
+    SandboxCtlServer ctl,
     ILoggerFactory loggers,
     TimeProvider time) : IAsyncDisposable
 {
@@ -38,12 +40,19 @@ public sealed partial class SandboxManager(
     /// use. If the sandbox turns out to be gone (container removed, directory deleted), it is recreated once and
     /// the action retried; the result carries a note saying so.
     /// </summary>
-    public async Task<T> UseAsync<T>(string name, Func<Sandbox, Task<T>> action, CancellationToken cancellationToken)
+    public Task<T> UseAsync<T>(string name, Func<Sandbox, Task<T>> action, CancellationToken cancellationToken) =>
+        UseAsync(name, create: true, action, cancellationToken);
+
+    /// <summary>Like <see cref="UseAsync{T}(string, Func{Sandbox, Task{T}}, CancellationToken)"/>, but a sandbox that does not exist is an error, not created.</summary>
+    public Task<T> UseExistingAsync<T>(string name, Func<Sandbox, Task<T>> action, CancellationToken cancellationToken) =>
+        UseAsync(name, create: false, action, cancellationToken);
+
+    private async Task<T> UseAsync<T>(string name, bool create, Func<Sandbox, Task<T>> action, CancellationToken cancellationToken)
     {
         InputValidation.SandboxName(name);
         for (var attempt = 0; ; attempt++)
         {
-            var sandbox = await GetOrCreateAsync(name, SandboxRequest.FromProfile, cancellationToken);
+            var sandbox = await GetOrCreateAsync(name, SandboxRequest.FromProfile, cancellationToken, create);
             sandbox.BeginUse();
             try
             {
@@ -58,6 +67,16 @@ public sealed partial class SandboxManager(
             {
                 sandbox.EndUse();
             }
+        }
+    }
+
+    /// <summary>Marks a sandbox as used now (its children are working for it), so the idle sweep leaves it.</summary>
+    public void Touch(string name)
+    {
+        if (_sandboxes.TryGetValue(name, out var sandbox))
+        {
+            sandbox.BeginUse();
+            sandbox.EndUse();
         }
     }
 
@@ -87,7 +106,7 @@ public sealed partial class SandboxManager(
         return (sandbox, !existed);
     }
 
-    private async Task<Sandbox> GetOrCreateAsync(string name, SandboxRequest request, CancellationToken cancellationToken)
+    private async Task<Sandbox> GetOrCreateAsync(string name, SandboxRequest request, CancellationToken cancellationToken, bool create = true)
     {
         if (_sandboxes.TryGetValue(name, out var cached))
         {
@@ -111,11 +130,21 @@ public sealed partial class SandboxManager(
                     return known;
                 }
 
+                if (!create)
+                {
+                    throw new SandboxException($"There is no sandbox named '{name}' (it was destroyed, or its TTL ended).");
+                }
+
                 var fresh = await CreateRecordAsync(name, resolved, cancellationToken);
                 document.Sandboxes[name] = fresh;
                 created = true;
                 return fresh;
             }, cancellationToken);
+
+            if (created)
+            {
+                await PrepareAsync(catalog.ByName(record.Handle.Runtime)!, record.Handle, record.Spec, cancellationToken);
+            }
 
             var sandbox = Attach(record);
             if (created)
@@ -137,7 +166,11 @@ public sealed partial class SandboxManager(
     private async Task<SandboxRecord> CreateRecordAsync(string name, ResolvedRequest resolved, CancellationToken cancellationToken)
     {
         var runtime = await catalog.ResolveAsync(resolved.RequestedTier, resolved.Spec, cancellationToken);
-        var spec = resolved.Spec with { Tier = runtime.Tier };
+        var spec = resolved.Spec with
+        {
+            Tier = runtime.Tier,
+            CtlDirectory = options.SpawnPolicies.ContainsKey(name) ? ctl.DirectoryFor(name) : null,
+        };
         var handle = await runtime.CreateAsync(spec, cancellationToken);
         var now = time.GetUtcNow();
         return new SandboxRecord
@@ -170,6 +203,7 @@ public sealed partial class SandboxManager(
             await gone.DisposeAsync();
             var spec = gone.Spec;
             var handle = await gone.Runtime.CreateAsync(spec, cancellationToken);
+            await PrepareAsync(gone.Runtime, handle, spec, cancellationToken);
             var now = time.GetUtcNow();
             var record = new SandboxRecord
             {

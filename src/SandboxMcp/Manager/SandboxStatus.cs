@@ -18,6 +18,8 @@ namespace SandboxMcp.Manager;
 /// <param name="ExpiresAt">When the idle TTL reaps it unless used.</param>
 /// <param name="EnvSet">Names of variables set with the env tool.</param>
 /// <param name="Runtimes">Availability of every runtime on this machine.</param>
+/// <param name="Parent">The parent, for a child sandbox.</param>
+/// <param name="SpawnPolicy">What it may spawn (sandbox-ctl at /run/sandbox-ctl.sock, or $SANDBOX_CTL_SOCKET), or null.</param>
 public sealed record SandboxStatus(
     string Name,
     bool Exists,
@@ -35,7 +37,9 @@ public sealed record SandboxStatus(
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> EnvSet,
-    IReadOnlyList<RuntimeStatus> Runtimes);
+    IReadOnlyList<RuntimeStatus> Runtimes,
+    string? Parent = null,
+    string? SpawnPolicy = null);
 
 /// <summary>Whether a runtime can be used here.</summary>
 /// <param name="Name">Runtime name.</param>

@@ -11,6 +11,7 @@ namespace SandboxMcp.Manager;
 /// <param name="AttachedHere">True when this server has a shell in it.</param>
 /// <param name="Busy">True while a command runs in it from this server.</param>
 /// <param name="Cwd">The shell's working directory, when attached here.</param>
+/// <param name="Parent">The parent, for child sandboxes.</param>
 public sealed record SandboxSummary(
     string Name,
     string Tier,
@@ -21,4 +22,5 @@ public sealed record SandboxSummary(
     DateTimeOffset? ExpiresAt,
     bool AttachedHere,
     bool Busy,
-    string? Cwd);
+    string? Cwd,
+    string? Parent = null);

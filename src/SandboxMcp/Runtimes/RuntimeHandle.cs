@@ -13,4 +13,15 @@ public sealed record RuntimeHandle(
     string Id,
     string WorkDir,
     string ScratchDir,
-    IReadOnlyDictionary<string, string>? Properties = null);
+    IReadOnlyDictionary<string, string>? Properties = null)
+{
+    /// <summary>Property: the path of the sandbox-ctl socket as processes inside the sandbox see it.</summary>
+    public const string CtlSocketProperty = "ctlSocket";
+
+    /// <summary>Property: where the sandbox-ctl client is installed inside the sandbox.</summary>
+    public const string CtlClientProperty = "ctlClient";
+
+    /// <summary>A copy with one more property.</summary>
+    public RuntimeHandle With(string key, string value) =>
+        this with { Properties = new Dictionary<string, string>(Properties ?? new Dictionary<string, string>(), StringComparer.Ordinal) { [key] = value } };
+}

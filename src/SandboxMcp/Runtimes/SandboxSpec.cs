@@ -32,4 +32,11 @@ public sealed record SandboxSpec
 
     /// <summary>The parent sandbox, for children spawned through sandbox-ctl.</summary>
     public string? Parent { get; init; }
+
+    /// <summary>
+    /// Host directory holding this sandbox's <c>sandbox-ctl</c> socket (<c>ctl.sock</c>), for sandboxes allowed to
+    /// spawn children; runtimes make the socket reachable inside and record where in the handle
+    /// (<see cref="RuntimeHandle.CtlSocketProperty"/>).
+    /// </summary>
+    public string? CtlDirectory { get; init; }
 }

@@ -6,8 +6,8 @@ namespace SandboxMcp.State;
 public sealed class StateDocument
 {
     /// <summary>Version of this shape; a server refuses to write a newer one.</summary>
-    /// <remarks>2: snapshots.</remarks>
-    public const int CurrentSchemaVersion = 2;
+    /// <remarks>2: snapshots. 3: child sandboxes (expiry, spawn counts).</remarks>
+    public const int CurrentSchemaVersion = 3;
 
     /// <summary>The schema version the file was written with.</summary>
     public int SchemaVersion { get; set; } = CurrentSchemaVersion;
@@ -58,4 +58,10 @@ public sealed record SandboxRecord
 
     /// <summary>When any server last used it; shared so that no server reaps a sandbox another is using.</summary>
     public DateTimeOffset LastUsedAt { get; init; }
+
+    /// <summary>For a child sandbox: when its TTL ends it (whether used or not).</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
+
+    /// <summary>Children this sandbox has spawned over its lifetime (for <c>maxSpawns</c>).</summary>
+    public int SpawnCount { get; init; }
 }

@@ -57,6 +57,7 @@ public sealed class LifecycleTools(SandboxManager manager)
         foreach (var s in sandboxes)
         {
             text.Append(CultureInfo.InvariantCulture, $"{s.Name}\t{s.Tier} ({s.Runtime})\tlast used {s.LastUsedAt:u}");
+            text.Append(s.Parent is { } parent ? $"\tchild of {parent}" : "");
             if (s.ExpiresAt is { } expires)
             {
                 text.Append(CultureInfo.InvariantCulture, $"\texpires {expires:u}");
@@ -186,6 +187,16 @@ public sealed class LifecycleTools(SandboxManager manager)
             text.Append(CultureInfo.InvariantCulture, $"workdir: {s.WorkDir}; cwd: {s.Cwd ?? "(no shell yet)"}; shell pid: {(s.ShellPid?.ToString(CultureInfo.InvariantCulture) ?? "none")}\n");
             text.Append(CultureInfo.InvariantCulture, $"created {s.CreatedAt:u}; last used {s.LastUsedAt:u}");
             text.Append(s.ExpiresAt is { } e ? string.Create(CultureInfo.InvariantCulture, $"; idle expiry {e:u}\n") : "\n");
+            if (s.Parent is not null)
+            {
+                text.Append("child of ").Append(s.Parent).Append('\n');
+            }
+
+            if (s.SpawnPolicy is not null)
+            {
+                text.Append("may spawn (sandbox-ctl): ").Append(s.SpawnPolicy).Append('\n');
+            }
+
             if (s.EnvSet.Count > 0)
             {
                 text.Append("env set: ").Append(string.Join(", ", s.EnvSet)).Append('\n');

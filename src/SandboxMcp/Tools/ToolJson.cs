@@ -1,22 +1,21 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using SandboxMcp.Common;
 
 namespace SandboxMcp.Tools;
 
-/// <summary>JSON shapes of tool results: snake_case (<c>exit_code</c>), enums as strings, nulls omitted.</summary>
+/// <summary>JSON shapes of tool results: <see cref="SnakeCaseJson"/> with source-generated metadata for the tool types.</summary>
 public static class ToolJson
 {
     /// <summary>Options for every tool's structured content and output schema.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = WithResolver(SnakeCaseJson.Create());
+
+    private static JsonSerializerOptions WithResolver(JsonSerializerOptions options)
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DictionaryKeyPolicy = null,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-        TypeInfoResolver = JsonTypeInfoResolver.Combine(
+        options.TypeInfoResolver = JsonTypeInfoResolver.Combine(
             ToolJsonContext.Default,
             ModelContextProtocol.McpJsonUtilities.DefaultOptions.TypeInfoResolver,
-            new DefaultJsonTypeInfoResolver()),
-    };
+            new DefaultJsonTypeInfoResolver());
+        return options;
+    }
 }

@@ -45,7 +45,7 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(StateDocument.CurrentSchemaVersion, document.SchemaVersion);
         Assert.Equal("v", document.Sandboxes["a"].Env["K"]);
         Assert.Equal("/x/a", document.Sandboxes["a"].Handle.Id);
-        Assert.Contains("\"schemaVersion\": 2", await File.ReadAllTextAsync(Paths.StateFile, Ct), StringComparison.Ordinal);
+        Assert.Contains("\"schemaVersion\": 3", await File.ReadAllTextAsync(Paths.StateFile, Ct), StringComparison.Ordinal);
     }
 
     [Fact]

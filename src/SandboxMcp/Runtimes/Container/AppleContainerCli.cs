@@ -38,6 +38,10 @@ public sealed partial class AppleContainerCli : IContainerCli
     public bool SupportsNoNetwork => false;
 
     /// <inheritdoc />
+    /// <remarks>Apple relays a host socket mounted as a file into the VM (over vsock); a shared directory would not carry it.</remarks>
+    public string CtlSocketPath => "/run/sandbox-ctl.sock";
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
@@ -86,6 +90,11 @@ public sealed partial class AppleContainerCli : IContainerCli
         foreach (var (volume, target) in spec.Volumes)
         {
             args.AddRange(["--volume", $"{volume}:{target}"]);
+        }
+
+        if (spec.CtlDirectory is not null)
+        {
+            args.AddRange(["--volume", $"{spec.CtlDirectory}/ctl.sock:{CtlSocketPath}"]);
         }
 
         args.Add(spec.Image);

@@ -33,6 +33,9 @@ public sealed record ContainerRunSpec
     /// <summary>Named volumes: volume name → mount point.</summary>
     public IReadOnlyList<(string Volume, string Target)> Volumes { get; init; } = [];
 
+    /// <summary>Host directory with the sandbox-ctl socket to share with the container, when it may spawn children.</summary>
+    public string? CtlDirectory { get; init; }
+
     /// <summary>The container's main process; it only has to stay alive.</summary>
     public IReadOnlyList<string> Command { get; init; } = ["sleep", "infinity"];
 }

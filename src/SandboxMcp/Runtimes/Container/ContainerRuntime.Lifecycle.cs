@@ -25,6 +25,11 @@ public sealed partial class ContainerRuntime
         var name = ContainerNames.Container(Owner, spec.Name, _cli.MaxNameLength);
         var networkName = spec.Network == NetworkMode.None ? "none" : _cli.SupportsNetworks ? ContainerNames.Network(Owner) : "default";
         var handle = HandleFor(name, spec.Name, spec.Parent, networkName);
+        if (spec.CtlDirectory is not null)
+        {
+            handle = handle.With(RuntimeHandle.CtlSocketProperty, _cli.CtlSocketPath).With(RuntimeHandle.CtlClientProperty, "/usr/local/bin/sandbox-ctl");
+        }
+
         if (await InspectContainerAsync(name, cancellationToken) is { } existing)
         {
             await AdoptAsync(existing, cancellationToken);
@@ -68,6 +73,7 @@ public sealed partial class ContainerRuntime
             NetworkAlias = network is null ? null : spec.Name,
             Hostname = spec.Name,
             Volumes = volumes,
+            CtlDirectory = spec.CtlDirectory,
         };
         var output = await RunAsync(_cli.Run(run), cancellationToken);
         if (!output.Succeeded)

@@ -30,6 +30,9 @@ public interface IContainerCli
     /// <summary>True when a container can run with no network but loopback.</summary>
     bool SupportsNoNetwork { get; }
 
+    /// <summary>Where the sandbox-ctl socket appears inside a container run with <see cref="ContainerRunSpec.CtlDirectory"/>.</summary>
+    string CtlSocketPath { get; }
+
     /// <summary>Extra environment for every engine command (e.g. our <c>CONTAINERS_CONF</c>).</summary>
     IReadOnlyDictionary<string, string> Environment { get; }
 

@@ -41,6 +41,10 @@ public abstract class OciCli : IContainerCli
     public bool SupportsNoNetwork => true;
 
     /// <inheritdoc />
+    /// <remarks>The directory is shared, not the socket file, so a socket re-created by a restarted server is seen.</remarks>
+    public string CtlSocketPath => "/run/sandbox-ctl/ctl.sock";
+
+    /// <inheritdoc />
     public virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
@@ -80,6 +84,11 @@ public abstract class OciCli : IContainerCli
         foreach (var (volume, target) in spec.Volumes)
         {
             args.AddRange(["-v", $"{volume}:{target}"]);
+        }
+
+        if (spec.CtlDirectory is not null)
+        {
+            args.AddRange(["-v", $"{spec.CtlDirectory}:/run/sandbox-ctl"]);
         }
 
         args.Add(spec.Image);

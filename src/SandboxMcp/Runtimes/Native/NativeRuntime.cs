@@ -50,6 +50,13 @@ public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watc
             ["pids"] = spec.Pids.ToString(CultureInfo.InvariantCulture),
             ["openFiles"] = spec.OpenFiles.ToString(CultureInfo.InvariantCulture),
         };
+        if (spec.CtlDirectory is not null)
+        {
+            // Host processes reach the host socket directly.
+            properties[RuntimeHandle.CtlSocketProperty] = Path.Combine(spec.CtlDirectory, "ctl.sock");
+            properties[RuntimeHandle.CtlClientProperty] = Path.Combine(scratch, "bin", "sandbox-ctl");
+        }
+
         return Task.FromResult(new RuntimeHandle(Name, directory, directory, scratch, properties));
     }
 
@@ -76,7 +83,8 @@ public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watc
         var openFiles = Property(handle, "openFiles", 4096);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["PATH"] = StandardPath,
+            // The sandbox's own bin (sandbox-ctl lives there) comes first.
+            ["PATH"] = Path.Combine(handle.ScratchDir, "bin") + ":" + StandardPath,
             ["HOME"] = handle.WorkDir,
             ["LANG"] = "C.UTF-8",
             ["TERM"] = "dumb",
