@@ -15,6 +15,9 @@ public abstract class ServerTest : IAsyncLifetime
 
     protected ServerHarness Server => _server ?? throw new InvalidOperationException("The server did not start.");
 
+    /// <summary>The server, or null when the test was skipped before it started.</summary>
+    protected ServerHarness? StartedServer => _server;
+
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
@@ -23,7 +26,7 @@ public abstract class ServerTest : IAsyncLifetime
         _server = await ServerHarness.StartAsync(new ServerOptions { Config = Config }, Ct);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {

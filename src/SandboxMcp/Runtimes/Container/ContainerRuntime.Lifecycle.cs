@@ -42,6 +42,12 @@ public sealed partial class ContainerRuntime
             throw new SandboxException($"Cannot create sandbox '{spec.Name}': {MissingImage(spec.Image!)}.");
         }
 
+        if (spec.CtlDirectory is not null)
+        {
+            // A bind mount needs its source: the socket inside it comes when the server starts listening.
+            Directory.CreateDirectory(spec.CtlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var labels = Labels(spec.Name);
         var volumes = new List<(string, string)> { (handle.Properties!["workspace"], WorkDir) };
         if (spec.Parent is null)
