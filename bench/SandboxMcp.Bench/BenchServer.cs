@@ -58,6 +58,7 @@ public sealed class BenchServer : IAsyncDisposable
                 ["XDG_CONFIG_HOME"] = Path.Combine(root, "config"),
                 ["XDG_STATE_HOME"] = Path.Combine(root, "state"),
             },
+            ShutdownTimeout = TimeSpan.FromSeconds(30),
         });
         return new BenchServer(root, await McpClient.CreateAsync(transport, cancellationToken: cancellationToken));
     }
