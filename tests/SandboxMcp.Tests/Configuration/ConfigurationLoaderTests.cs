@@ -6,6 +6,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("sbx-config-");
 
+    private static readonly Dictionary<string, string?> NoEnvironment = [];
+
     private ServerPaths Paths => new(Path.Combine(_dir.FullName, "config.json"), Path.Combine(_dir.FullName, "state"));
 
     public void Dispose() => _dir.Delete(recursive: true);
@@ -19,7 +21,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void Load_NoFile_GivesDocumentedDefaults()
     {
-        var options = ConfigurationLoader.Load(Paths, []);
+        var options = ConfigurationLoader.Load(Paths, [], NoEnvironment);
 
         Assert.Equal("auto", options.DefaultTier);
         Assert.Equal("auto", options.Engine);
@@ -46,7 +48,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
             }
             """);
 
-        var options = ConfigurationLoader.Load(paths, []);
+        var options = ConfigurationLoader.Load(paths, [], NoEnvironment);
 
         Assert.Equal("vm", options.DefaultTier);
         Assert.Equal(600, options.IdleTtlSeconds);
@@ -61,7 +63,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var paths = WithFile("""{"idleTtlSeconds": 600}""");
 
-        var options = ConfigurationLoader.Load(paths, ["--idleTtlSeconds", "60"]);
+        var options = ConfigurationLoader.Load(paths, ["--idleTtlSeconds", "60"], NoEnvironment);
 
         Assert.Equal(60, options.IdleTtlSeconds);
     }
@@ -84,9 +86,35 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var paths = WithFile(json);
 
-        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, []));
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, [], NoEnvironment));
 
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_EnvironmentVariables_OverrideTheFileByDotNetConvention()
+    {
+        var paths = WithFile("""{"idleTtlSeconds": 600, "profiles": {"ml": {"memory": "1g"}}}""");
+        var environment = new Dictionary<string, string?>
+        {
+            ["SANDBOXMCP_IDLETTLSECONDS"] = "60",
+            ["SANDBOXMCP_PROFILES__ML__MEMORY"] = "4g",
+            ["SANDBOXMCP_REQUIRE"] = "podman,docker",
+            ["UNRELATED"] = "x",
+        };
+
+        var options = ConfigurationLoader.Load(paths, [], environment);
+
+        Assert.Equal(60, options.IdleTtlSeconds);
+        Assert.Equal("4g", options.Profiles["ml"].Memory);
+    }
+
+    [Fact]
+    public void Load_UnknownEnvironmentVariableWithThePrefix_IsAnError()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(Paths, [], new Dictionary<string, string?> { ["SANDBOXMCP_IDLE_TTL"] = "5" }));
+
+        Assert.Contains("IDLE_TTL", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -94,7 +122,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     {
         var paths = WithFile("{ not json");
 
-        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, []));
+        var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, [], NoEnvironment));
 
         Assert.Contains(paths.ConfigFile, ex.Message, StringComparison.Ordinal);
     }
