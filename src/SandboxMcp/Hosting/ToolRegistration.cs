@@ -18,6 +18,10 @@ public static class ToolRegistration
         typeof(ExecTools),
         typeof(FileTools),
         typeof(LifecycleTools),
+        typeof(PackageTools),
+        typeof(SnapshotTools),
+        typeof(ImageTools),
+        typeof(MonitoringTools),
     ];
 
     /// <summary>

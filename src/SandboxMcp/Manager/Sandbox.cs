@@ -237,10 +237,12 @@ public sealed class Sandbox : IAsyncDisposable
 
     private async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
     {
-        var presence = await Runtime.InspectAsync(Handle, cancellationToken);
-        if (presence != SandboxPresence.Running)
+        switch (await Runtime.InspectAsync(Handle, cancellationToken))
         {
-            throw new SandboxGoneException($"the sandbox was {presence.ToString().ToLowerInvariant()}", failure);
+            case SandboxPresence.Missing:
+                throw new SandboxGoneException("the sandbox was gone (its container or directory had been removed); it was recreated from its profile, so files and processes from before are lost", failure);
+            case SandboxPresence.Stopped:
+                throw new SandboxGoneException("the sandbox had stopped; it was started again with its files (processes from before are gone)", failure);
         }
     }
 

@@ -28,7 +28,10 @@ public sealed partial class SandboxManager
             }
 
             var tier = resolved.RequestedTier?.ToName() ?? catalog.ByName(runtimeName)?.Tier.ToName() ?? "auto";
-            return new SandboxStatus(name, false, tier, runtimeName, null, null, [], null, null, null, null, null, null, null, null, [], runtimes);
+            var note = resolved.RequestedTier is null && catalog.ByName(runtimeName) is { } chosen
+                ? await catalog.ExplainWeakerTierAsync(chosen.Tier, resolved.Spec, cancellationToken)
+                : null;
+            return new SandboxStatus(name, false, tier, runtimeName, null, null, [], null, null, null, null, null, null, null, null, [], runtimes, note);
         }
 
         _sandboxes.TryGetValue(name, out var local);
@@ -52,7 +55,10 @@ public sealed partial class SandboxManager
             lastUsed,
             options.IdleTtlSeconds > 0 ? lastUsed.AddSeconds(options.IdleTtlSeconds) : null,
             [.. record.Env.Keys.Order(StringComparer.Ordinal)],
-            runtimes);
+            runtimes,
+            specs.Resolve(name, SandboxRequest.FromProfile).RequestedTier is null
+                ? await catalog.ExplainWeakerTierAsync(record.Spec.Tier, record.Spec, cancellationToken)
+                : null);
         if (local is null)
         {
             await sandbox.DisposeAsync();

@@ -18,6 +18,7 @@ namespace SandboxMcp.Manager;
 /// <param name="ExpiresAt">When the idle TTL reaps it unless used.</param>
 /// <param name="EnvSet">Names of variables set with the env tool.</param>
 /// <param name="Runtimes">Availability of every runtime on this machine.</param>
+/// <param name="TierNote">Why the tier is weaker than the strongest one, when it was chosen automatically.</param>
 public sealed record SandboxStatus(
     string Name,
     bool Exists,
@@ -35,7 +36,8 @@ public sealed record SandboxStatus(
     DateTimeOffset? LastUsedAt,
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> EnvSet,
-    IReadOnlyList<RuntimeStatus> Runtimes);
+    IReadOnlyList<RuntimeStatus> Runtimes,
+    string? TierNote = null);
 
 /// <summary>Whether a runtime can be used here.</summary>
 /// <param name="Name">Runtime name.</param>

@@ -143,6 +143,11 @@ public sealed class LifecycleTools(SandboxManager manager)
             }
         }
 
+        if (s.TierNote is { } tierNote)
+        {
+            text.Append("tier note: ").Append(tierNote).Append('\n');
+        }
+
         text.Append("runtimes: ").Append(string.Join("; ", s.Runtimes.Select(r => $"{r.Name} ({r.Tier}) {(r.Available ? "available" : "unavailable")}: {r.Detail}")));
         return text.ToString();
     }

@@ -74,7 +74,14 @@ public static class EngineCli
             await RunAsync(engine, ["volume", "rm", "-f", .. volumes], cancellationToken);
         }
 
-        await RunAsync(engine, ["network", "rm", ContainerNames.Network(owner)], cancellationToken);
+        // The engine tears a removed container's network namespace down in the background for a moment.
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await RunAsync(engine, ["network", "rm", ContainerNames.Network(owner)], cancellationToken)) is { ExitCode: not 0, Stderr: var error }
+            && !error.Contains("not found", StringComparison.OrdinalIgnoreCase) && !error.Contains("no such", StringComparison.OrdinalIgnoreCase)
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200, cancellationToken);
+        }
         var images = (await Lines(engine, ["images", "--format", "{{.Repository}}:{{.Tag}}"], cancellationToken)).Where(i => i.Contains(owner, StringComparison.Ordinal)).ToList();
         if (images.Count > 0)
         {

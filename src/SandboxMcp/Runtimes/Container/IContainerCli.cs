@@ -30,6 +30,9 @@ public interface IContainerCli
     /// <summary>True when a container can run with no network but loopback.</summary>
     bool SupportsNoNetwork { get; }
 
+    /// <summary>True when <c>run</c> creates missing named volumes itself (podman, docker), so no separate create is needed.</summary>
+    bool AutoCreatesVolumes { get; }
+
     /// <summary>Extra environment for every engine command (e.g. our <c>CONTAINERS_CONF</c>).</summary>
     IReadOnlyDictionary<string, string> Environment { get; }
 
@@ -111,4 +114,7 @@ public interface IContainerCli
 
     /// <summary>True when a failure only says the object (container, volume, image) does not exist.</summary>
     bool IsNotFound(CommandOutput output);
+
+    /// <summary>True when an image could not be removed because a container uses it.</summary>
+    bool IsInUse(CommandOutput output);
 }

@@ -41,6 +41,9 @@ public abstract class OciCli : IContainerCli
     public bool SupportsNoNetwork => true;
 
     /// <inheritdoc />
+    public bool AutoCreatesVolumes => true;
+
+    /// <inheritdoc />
     public virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
@@ -57,7 +60,9 @@ public abstract class OciCli : IContainerCli
     public IReadOnlyList<string> Run(ContainerRunSpec spec)
     {
         var memory = ByteSize.Format(spec.MemoryBytes);
-        List<string> args = ["run", "-d", "--name", spec.Name, "--init"];
+        // --init: a PID 1 that reaps and handles SIGTERM, so removal does not wait out a stop timeout.
+        // --pull never: a missing image fails at once (and is named) instead of a slow registry attempt.
+        List<string> args = ["run", "-d", "--name", spec.Name, "--init", "--pull", "never"];
         foreach (var (key, value) in spec.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
         {
             args.AddRange(["--label", $"{key}={value}"]);
@@ -188,7 +193,7 @@ public abstract class OciCli : IContainerCli
 
     /// <inheritdoc />
     public IReadOnlyList<string> Build(string tag, string containerfile, string contextDirectory, IReadOnlyDictionary<string, string> labels) =>
-        ["build", "-t", tag, "-f", containerfile, .. LabelArgs(labels), contextDirectory];
+        ["build", "--force-rm", "-t", tag, "-f", containerfile, .. LabelArgs(labels), contextDirectory];
 
     /// <inheritdoc />
     public abstract IReadOnlyList<string> ListImages();
@@ -208,6 +213,11 @@ public abstract class OciCli : IContainerCli
         !output.Succeeded && (output.Stderr.Contains("no such", StringComparison.OrdinalIgnoreCase)
             || output.Stderr.Contains("not found", StringComparison.OrdinalIgnoreCase)
             || output.Stderr.Contains("not known", StringComparison.OrdinalIgnoreCase));
+
+    /// <inheritdoc />
+    public bool IsInUse(CommandOutput output) =>
+        !output.Succeeded && (output.Stderr.Contains("in use", StringComparison.OrdinalIgnoreCase)
+            || output.Stderr.Contains("is using", StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>--label k=v</c> pairs in a stable order.</summary>
     protected static IEnumerable<string> LabelArgs(IReadOnlyDictionary<string, string> labels) =>
