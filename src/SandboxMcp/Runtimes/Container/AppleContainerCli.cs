@@ -41,6 +41,9 @@ public sealed partial class AppleContainerCli : IContainerCli
     public bool AutoCreatesVolumes => false;
 
     /// <inheritdoc />
+    public bool SupportsPidsLimit => false;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />

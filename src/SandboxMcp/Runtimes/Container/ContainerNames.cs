@@ -20,7 +20,7 @@ public static class ContainerNames
 
     /// <summary>The owner id of a state directory: 10 hex digits of its SHA-256.</summary>
     public static string Owner(string stateDirectory) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..10];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))))[..10];
 
     /// <summary><c>mcp-sb-OWNER-NAME</c>, shortened with a hash when the engine limits name length.</summary>
     public static string Container(string owner, string sandbox, int maxLength) => Fit($"mcp-sb-{owner}-", sandbox, maxLength);

@@ -148,7 +148,11 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
         return new IsolationInfo(
             engine,
             isolation,
-            [$"cpus {spec.Cpus:0.###}", $"memory {ByteSize.Format(spec.MemoryBytes)} (cgroup; exceeding it kills the process)", $"{spec.Pids} processes"],
+            [
+                _cli.Engine == "apple" ? $"cpus {AppleContainerCli.Cpus(spec.Cpus)} (whole cpus of the VM)" : $"cpus {spec.Cpus:0.###}",
+                _cli.Engine == "apple" ? $"memory {ByteSize.Format(spec.MemoryBytes)} (the VM's memory)" : $"memory {ByteSize.Format(spec.MemoryBytes)} (cgroup; exceeding it kills the process)",
+                _cli.SupportsPidsLimit ? $"{spec.Pids} processes" : "processes not limited (the engine has no process limit)",
+            ],
             network);
     }
 

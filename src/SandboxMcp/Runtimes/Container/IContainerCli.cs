@@ -30,6 +30,9 @@ public interface IContainerCli
     /// <summary>True when a container can run with no network but loopback.</summary>
     bool SupportsNoNetwork { get; }
 
+    /// <summary>True when the engine limits the number of processes in a container.</summary>
+    bool SupportsPidsLimit { get; }
+
     /// <summary>True when <c>run</c> creates missing named volumes itself (podman, docker), so no separate create is needed.</summary>
     bool AutoCreatesVolumes { get; }
 

@@ -44,6 +44,9 @@ public abstract class OciCli : IContainerCli
     public bool AutoCreatesVolumes => true;
 
     /// <inheritdoc />
+    public bool SupportsPidsLimit => true;
+
+    /// <inheritdoc />
     public virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
@@ -59,7 +62,8 @@ public abstract class OciCli : IContainerCli
     /// <inheritdoc />
     public IReadOnlyList<string> Run(ContainerRunSpec spec)
     {
-        var memory = ByteSize.Format(spec.MemoryBytes);
+        // Whole mebibytes read as users write them (512m); anything else goes as exact bytes, never rounded.
+        var memory = spec.MemoryBytes % (1L << 20) == 0 ? ByteSize.Format(spec.MemoryBytes) : spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
         // --init: a PID 1 that reaps and handles SIGTERM, so removal does not wait out a stop timeout.
         // --pull never: a missing image fails at once (and is named) instead of a slow registry attempt.
         List<string> args = ["run", "-d", "--name", spec.Name, "--init", "--pull", "never"];
