@@ -37,12 +37,14 @@ public sealed class HostPathsTests : IDisposable
     [Fact]
     public void ResolveDirectory_TheHomeDirectoryWithCredentials_IsRefused()
     {
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var home = Directory.CreateDirectory(Path.Combine(_root, "home")).FullName;
         Directory.CreateDirectory(Path.Combine(home, ".ssh"));
 
-        var ex = Assert.Throws<SandboxException>(() => HostPaths.ResolveDirectory("~", ["/"], "context"));
+        var ex = Assert.Throws<SandboxException>(() => HostPaths.ResolveDirectory("~", ["/"], "context", home));
+        var inside = Assert.Throws<SandboxException>(() => HostPaths.ResolveDirectory("~/.ssh", ["/"], "context", home));
 
         Assert.Contains("credential folder", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("credential folder", inside.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
