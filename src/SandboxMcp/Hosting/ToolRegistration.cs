@@ -19,7 +19,9 @@ public static class ToolRegistration
         typeof(FileTools),
         typeof(LifecycleTools),
         typeof(PackageTools),
+        typeof(SnapshotTools),
         typeof(ImageTools),
+        typeof(MonitoringTools),
         typeof(ChildTools),
     ];
 

@@ -196,35 +196,6 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>CPU, memory and processes from the runtime, and disk use of the work directory from inside.</summary>
-    public async Task<SandboxStats> StatsAsync(CancellationToken cancellationToken)
-    {
-        var usage = await Runtime.UsageAsync(Handle, Spec, cancellationToken);
-        var df = await Launcher.RunAsync(new ProcessSpec(["df", "-Pk", Handle.WorkDir]), ReadOnlyMemory<byte>.Empty, 4096, cancellationToken);
-        long? used = null;
-        long? total = null;
-        var line = df.Stdout.Decode().Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).FirstOrDefault();
-        var fields = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (df.ExitCode == 0 && fields is { Length: >= 4 }
-            && long.TryParse(fields[1], System.Globalization.CultureInfo.InvariantCulture, out var totalKb)
-            && long.TryParse(fields[2], System.Globalization.CultureInfo.InvariantCulture, out var usedKb))
-        {
-            (used, total) = (usedKb * 1024, totalKb * 1024);
-        }
-
-        return new SandboxStats(Name, usage.CpuPercent, usage.MemoryBytes, usage.MemoryLimitBytes, usage.Pids, Handle.WorkDir, used, total);
-    }
-
-    /// <summary>Installs packages, streaming the installer's output as progress, and audits it.</summary>
-    public async Task<Packages.InstallResult> InstallAsync(IReadOnlyList<string> packages, string? manager, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        var chosen = Packages.PackageInstaller.Validate(packages, manager, Spec.Tier);
-        var since = _time.GetUtcNow();
-        var result = await Packages.PackageInstaller.InstallAsync(Launcher, packages, chosen, userInstall: Spec.Tier == SandboxTier.Native, progress, cancellationToken);
-        Audit("install", $"{result.Manager}: {string.Join(' ', packages)}", since, result.ExitCode, null, result.DurationMs);
-        return result;
-    }
-
     /// <summary>Records an operation in the audit history.</summary>
     public void Audit(string tool, string summary, DateTimeOffset since, int? exitCode, string? error, long? durationMs = null) =>
         _history.Append(Name, new HistoryEntry(since, tool, summary, exitCode, durationMs ?? (long)(_time.GetUtcNow() - since).TotalMilliseconds, error));
@@ -273,10 +244,12 @@ public sealed class Sandbox : IAsyncDisposable
 
     private async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
     {
-        var presence = await Runtime.InspectAsync(Handle, cancellationToken);
-        if (presence != SandboxPresence.Running)
+        switch (await Runtime.InspectAsync(Handle, cancellationToken))
         {
-            throw new SandboxGoneException($"the sandbox was {presence.ToString().ToLowerInvariant()}", failure);
+            case SandboxPresence.Missing:
+                throw new SandboxGoneException("the sandbox was gone (its container or directory had been removed); it was recreated from its profile, so files and processes from before are lost", failure);
+            case SandboxPresence.Stopped:
+                throw new SandboxGoneException("the sandbox had stopped; it was started again with its files (processes from before are gone)", failure);
         }
     }
 

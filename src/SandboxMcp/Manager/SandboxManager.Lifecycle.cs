@@ -40,19 +40,28 @@ public sealed partial class SandboxManager
 
             await DestroyDescendantsAsync(name, cancellationToken);
             await DestroyRecordAsync(record, DestroyScope.KeepCaches, cancellationToken);
-            var runtime = catalog.ByName(record.Handle.Runtime)!;
-            var spec = record.Spec with { Env = specs.Environment(name) };
-            var handle = await runtime.CreateAsync(spec, cancellationToken);
-            await PrepareAsync(runtime, handle, spec, cancellationToken);
-            var now = time.GetUtcNow();
-            var fresh = record with { Handle = handle, Env = new Dictionary<string, string>(StringComparer.Ordinal), CreatedAt = now, LastUsedAt = now };
-            await state.UpdateAsync(document => document.Sandboxes[name] = fresh, cancellationToken);
-            var sandbox = Attach(fresh);
-            sandbox.Audit("reset", "destroyed and recreated from its spec", now, null, null);
-            _sandboxes[name] = sandbox;
+            await RebuildAsync(catalog.ByName(record.Handle.Runtime)!, record.Spec, "reset", "destroyed and recreated from its spec", cancellationToken);
             return true;
         }, cancellationToken);
         return await GetOrCreateAsync(name, SandboxRequest.FromProfile, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates a sandbox afresh from <paramref name="spec"/> (its old container or directory already destroyed),
+    /// records it in state.json, attaches it here and audits it. Environment variables set with the env tool are
+    /// dropped: a rebuilt sandbox starts clean.
+    /// </summary>
+    private async Task<Sandbox> RebuildAsync(ISandboxRuntime runtime, SandboxSpec spec, string tool, string summary, CancellationToken cancellationToken)
+    {
+        var handle = await runtime.CreateAsync(spec with { Env = specs.Environment(spec.Name) }, cancellationToken);
+        await PrepareAsync(runtime, handle, spec, cancellationToken);
+        var now = time.GetUtcNow();
+        var fresh = new SandboxRecord { Name = spec.Name, Spec = spec with { Env = new Dictionary<string, string>() }, Handle = handle, CreatedAt = now, LastUsedAt = now };
+        await state.UpdateAsync(document => document.Sandboxes[spec.Name] = fresh, cancellationToken);
+        var sandbox = Attach(fresh);
+        sandbox.Audit(tool, summary, now, null, null);
+        _sandboxes[spec.Name] = sandbox;
+        return sandbox;
     }
 
     /// <summary>Every sandbox of this state directory, whichever server created it.</summary>
@@ -134,7 +143,6 @@ public sealed partial class SandboxManager
         }
 
         await runtime.DestroyAsync(record.Handle, scope, cancellationToken);
-        await DeleteOwnedSnapshotAsync(runtime, record.Handle, cancellationToken);
     }
 
     /// <summary>Ends this server's use of a sandbox and returns its record (null when state has none).</summary>

@@ -29,7 +29,10 @@ public sealed partial class SandboxManager
             }
 
             var tier = resolved.RequestedTier?.ToName() ?? catalog.ByName(runtimeName)?.Tier.ToName() ?? "auto";
-            return new SandboxStatus(name, false, tier, runtimeName, null, null, [], null, null, null, null, null, null, null, null, [], runtimes);
+            var note = resolved.RequestedTier is null && catalog.ByName(runtimeName) is { } chosen
+                ? await catalog.ExplainWeakerTierAsync(chosen.Tier, resolved.Spec, cancellationToken)
+                : null;
+            return new SandboxStatus(name, false, tier, runtimeName, null, null, [], null, null, null, null, null, null, null, null, [], runtimes, note);
         }
 
         _sandboxes.TryGetValue(name, out var local);
@@ -54,6 +57,9 @@ public sealed partial class SandboxManager
             options.IdleTtlSeconds > 0 ? lastUsed.AddSeconds(options.IdleTtlSeconds) : null,
             [.. record.Env.Keys.Order(StringComparer.Ordinal)],
             runtimes,
+            specs.Resolve(name, SandboxRequest.FromProfile).RequestedTier is null
+                ? await catalog.ExplainWeakerTierAsync(record.Spec.Tier, record.Spec, cancellationToken)
+                : null,
             record.Spec.Parent,
             record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString());
         if (local is null)

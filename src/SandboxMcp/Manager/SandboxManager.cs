@@ -61,7 +61,7 @@ public sealed partial class SandboxManager(
             catch (SandboxGoneException ex) when (attempt == 0)
             {
                 LogSandboxGone(name, ex.Message);
-                await RecreateAsync(sandbox, $"{ex.Message}; it was recreated from its profile", cancellationToken);
+                await RecreateAsync(sandbox, ex.Message, cancellationToken);
             }
             finally
             {

@@ -18,6 +18,7 @@ namespace SandboxMcp.Manager;
 /// <param name="ExpiresAt">When the idle TTL reaps it unless used.</param>
 /// <param name="EnvSet">Names of variables set with the env tool.</param>
 /// <param name="Runtimes">Availability of every runtime on this machine.</param>
+/// <param name="TierNote">Why the tier is weaker than the strongest one, when it was chosen automatically.</param>
 /// <param name="Parent">The parent, for a child sandbox.</param>
 /// <param name="SpawnPolicy">What it may spawn (sandbox-ctl at /run/sandbox-ctl.sock, or $SANDBOX_CTL_SOCKET), or null.</param>
 public sealed record SandboxStatus(
@@ -38,6 +39,7 @@ public sealed record SandboxStatus(
     DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> EnvSet,
     IReadOnlyList<RuntimeStatus> Runtimes,
+    string? TierNote = null,
     string? Parent = null,
     string? SpawnPolicy = null);
 

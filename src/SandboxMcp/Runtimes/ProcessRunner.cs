@@ -47,29 +47,6 @@ public static class ProcessRunner
         return new ProcessOutput(exitCode, stdout, stderr);
     }
 
-    /// <summary>
-    /// Runs <paramref name="process"/> and streams its stdout into <paramref name="file"/> (a tar of a sandbox,
-    /// say) without holding it in memory; throws with its stderr when it fails.
-    /// </summary>
-    public static async Task RunToFileAsync(this IProcessLauncher launcher, ProcessSpec process, string file, string what, CancellationToken cancellationToken)
-    {
-        await using var started = await launcher.StartAsync(process, cancellationToken);
-        await started.StandardInput.DisposeAsync();
-        var stderr = new CappedOutput(4096);
-        var readErr = DrainAsync(started.StandardError, stderr, cancellationToken);
-        await using (var output = new FileStream(file, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-        {
-            await started.StandardOutput.CopyToAsync(output, cancellationToken);
-        }
-
-        await readErr;
-        var exitCode = await started.WaitForExitAsync(cancellationToken);
-        if (exitCode != 0)
-        {
-            throw new Common.SandboxException($"Could not {what} (exit {exitCode}): {stderr.Decode().Trim()}");
-        }
-    }
-
     /// <summary>Runs a helper that must succeed; throws with its error output otherwise.</summary>
     public static async Task<ProcessOutput> RunCheckedAsync(this IProcessLauncher launcher, IReadOnlyList<string> argv, string what, CancellationToken cancellationToken)
     {

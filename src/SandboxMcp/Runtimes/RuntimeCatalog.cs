@@ -46,6 +46,31 @@ public sealed class RuntimeCatalog(IEnumerable<ISandboxRuntime> runtimes, Sandbo
         throw new SandboxException($"No runtime available for {wanted}: {why}.");
     }
 
+    /// <summary>
+    /// Why a sandbox whose tier was chosen automatically did not get a stronger one: what each stronger runtime
+    /// lacks for <paramref name="spec"/> (engine, image), or that one could be used now. Null when
+    /// <paramref name="chosen"/> is the strongest tier.
+    /// </summary>
+    public async Task<string?> ExplainWeakerTierAsync(SandboxTier chosen, SandboxSpec spec, CancellationToken cancellationToken)
+    {
+        var reasons = new List<string>();
+        foreach (var tier in new[] { SandboxTier.Vm, SandboxTier.Seatbelt }.Where(t => t > chosen))
+        {
+            foreach (var candidate in Candidates(tier))
+            {
+                var availability = await candidate.CanCreateAsync(spec with { Tier = tier }, cancellationToken);
+                if (availability.IsAvailable)
+                {
+                    return $"tier {tier.ToName()} ({candidate.Name}) can be used now: destroy this sandbox and its next use creates it there";
+                }
+
+                reasons.Add($"{candidate.Name}: {availability.Detail}");
+            }
+        }
+
+        return reasons.Count == 0 ? null : $"tier {chosen.ToName()} was chosen because stronger tiers cannot be used: {string.Join("; ", reasons)}";
+    }
+
     /// <summary>Availability of every runtime, for <c>status</c> and start-up logs.</summary>
     public async Task<IReadOnlyList<(ISandboxRuntime Runtime, RuntimeAvailability Availability)>> ProbeAllAsync(CancellationToken cancellationToken)
     {

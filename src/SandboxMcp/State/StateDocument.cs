@@ -6,7 +6,7 @@ namespace SandboxMcp.State;
 public sealed class StateDocument
 {
     /// <summary>Version of this shape; a server refuses to write a newer one.</summary>
-    /// <remarks>2: snapshots. 3: child sandboxes (expiry, spawn counts).</remarks>
+    /// <remarks>3: child sandboxes (expiry, spawn counts); 2 was never released.</remarks>
     public const int CurrentSchemaVersion = 3;
 
     /// <summary>The schema version the file was written with.</summary>
@@ -14,28 +14,6 @@ public sealed class StateDocument
 
     /// <summary>Sandboxes by name.</summary>
     public Dictionary<string, SandboxRecord> Sandboxes { get; set; } = new(StringComparer.Ordinal);
-
-    /// <summary>Snapshots by name.</summary>
-    public Dictionary<string, SnapshotRecord> Snapshots { get; set; } = new(StringComparer.Ordinal);
-}
-
-/// <summary>A saved copy of a sandbox.</summary>
-public sealed record SnapshotRecord
-{
-    /// <summary>The snapshot name.</summary>
-    public required string Name { get; init; }
-
-    /// <summary>The runtime's image or archive.</summary>
-    public required SnapshotArtifact Artifact { get; init; }
-
-    /// <summary>The sandbox it was taken from.</summary>
-    public required string Source { get; init; }
-
-    /// <summary>The tier it belongs to.</summary>
-    public required SandboxTier Tier { get; init; }
-
-    /// <summary>When it was taken.</summary>
-    public DateTimeOffset CreatedAt { get; init; }
 }
 
 /// <summary>One sandbox as persisted: enough to reconnect to it and to recreate it.</summary>

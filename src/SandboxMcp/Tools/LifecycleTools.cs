@@ -92,47 +92,6 @@ public sealed class LifecycleTools(SandboxManager manager)
         return ToolResults.Structured("Reset " + FormatStatus(status), status);
     }
 
-    /// <summary>Shows resource use.</summary>
-    [McpServerTool(Name = "stats", Title = "Resource use", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(SandboxStats))]
-    [Description("Show a sandbox's CPU, memory, process count and disk use of its work directory, against its limits.")]
-    public async Task<CallToolResult> StatsAsync(
-        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
-        CancellationToken cancellationToken = default)
-    {
-        var stats = await manager.UseAsync(sandbox, s => s.StatsAsync(cancellationToken), cancellationToken);
-        return ToolResults.Structured(FormatStats(stats), stats);
-    }
-
-    /// <summary>Checks every sandbox.</summary>
-    [McpServerTool(Name = "health", Title = "Health of all sandboxes", ReadOnly = true, Idempotent = true, OpenWorld = false)]
-    [Description("Check every sandbox at once: is it alive, its memory and disk use. Does not create anything.")]
-    public async Task<CallToolResult> HealthAsync(CancellationToken cancellationToken = default)
-    {
-        var sandboxes = await manager.HealthAsync(cancellationToken);
-        var text = new StringBuilder(sandboxes.Count == 0 ? "No sandboxes." : "");
-        foreach (var h in sandboxes)
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{h.Sandbox}	{h.Tier} ({h.Runtime})	{h.State}");
-            text.Append(h.Stats is { } s ? "	" + FormatStats(s).Replace("\n", "; ", StringComparison.Ordinal) : "");
-            text.Append(h.Error is { } e ? $"\t{e}" : "").Append('\n');
-        }
-
-        return ToolResults.Structured(text.ToString(), new { sandboxes });
-    }
-
-    /// <summary>Clones a sandbox.</summary>
-    [McpServerTool(Name = "clone", Title = "Clone a sandbox", Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(SandboxStatus))]
-    [Description("Make a new sandbox that is a copy of another: same tier and settings, same files (/workspace and installed packages). The source keeps running.")]
-    public async Task<CallToolResult> CloneAsync(
-        [Description("Sandbox to copy.")] string source,
-        [Description("Name of the new sandbox.")] string target,
-        CancellationToken cancellationToken = default)
-    {
-        await manager.CloneAsync(source, target, cancellationToken);
-        var status = await manager.StatusAsync(target, cancellationToken);
-        return ToolResults.Structured($"Cloned {source} to " + FormatStatus(status), status);
-    }
-
     /// <summary>Shows the audit history.</summary>
     [McpServerTool(Name = "history", Title = "Audit history", ReadOnly = true, Idempotent = true, OpenWorld = false)]
     [Description("Show what was done in a sandbox, oldest first: tool, command or file, exit code, duration, errors.")]
@@ -156,14 +115,6 @@ public sealed class LifecycleTools(SandboxManager manager)
         }
 
         return ToolResults.Structured(text.ToString(), new { sandbox, entries });
-    }
-
-    private static string FormatStats(SandboxStats s)
-    {
-        var memory = s.MemoryBytes is { } m ? ByteSize.Format(m) : "?";
-        var limit = s.MemoryLimitBytes is { } l ? ByteSize.Format(l) : "?";
-        var disk = s.DiskUsedBytes is { } used && s.DiskTotalBytes is { } total ? $"{ByteSize.Format(used)} of {ByteSize.Format(total)} on {s.DiskPath}" : "unknown";
-        return string.Create(CultureInfo.InvariantCulture, $"cpu {(s.CpuPercent is { } c ? $"{c:0.#}%" : "n/a")}\nmemory {memory} of {limit}\nprocesses {s.Pids?.ToString(CultureInfo.InvariantCulture) ?? "?"}\ndisk {disk}");
     }
 
     private static string FormatStatus(SandboxStatus s)
@@ -201,6 +152,11 @@ public sealed class LifecycleTools(SandboxManager manager)
             {
                 text.Append("env set: ").Append(string.Join(", ", s.EnvSet)).Append('\n');
             }
+        }
+
+        if (s.TierNote is { } tierNote)
+        {
+            text.Append("tier note: ").Append(tierNote).Append('\n');
         }
 
         text.Append("runtimes: ").Append(string.Join("; ", s.Runtimes.Select(r => $"{r.Name} ({r.Tier}) {(r.Available ? "available" : "unavailable")}: {r.Detail}")));

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using SandboxMcp.Manager;
+using SandboxMcp.Monitoring;
+using SandboxMcp.Packages;
+using SandboxMcp.Runtimes;
 using SandboxMcp.State;
 using SandboxMcp.Transfer;
 
@@ -16,6 +19,12 @@ namespace SandboxMcp.Tools;
 [JsonSerializable(typeof(SandboxStatus))]
 [JsonSerializable(typeof(SandboxSummary))]
 [JsonSerializable(typeof(HistoryEntry))]
+[JsonSerializable(typeof(InstallResult))]
+[JsonSerializable(typeof(SandboxStats))]
+[JsonSerializable(typeof(HealthReport))]
+[JsonSerializable(typeof(SnapshotInfo))]
+[JsonSerializable(typeof(ImageBuildResult))]
+[JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(double?))]

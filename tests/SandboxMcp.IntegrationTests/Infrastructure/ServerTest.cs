@@ -13,6 +13,9 @@ public abstract class ServerTest : IAsyncLifetime
     /// <summary>Skips (or fails, when required) unless the engine is present.</summary>
     protected virtual void RequireEngine() => Engines.Require("native");
 
+    /// <summary>Removes what the test left outside the server's state directory (containers, volumes, images).</summary>
+    protected virtual Task CleanupAsync(ServerHarness server) => Task.CompletedTask;
+
     protected ServerHarness Server => _server ?? throw new InvalidOperationException("The server did not start.");
 
     /// <summary>The server, or null when the test was skipped before it started.</summary>
@@ -31,6 +34,7 @@ public abstract class ServerTest : IAsyncLifetime
         if (_server is not null)
         {
             await _server.DisposeAsync();
+            await CleanupAsync(_server);
         }
 
         GC.SuppressFinalize(this);

@@ -88,6 +88,34 @@ public sealed class RuntimeCatalogTests
     }
 
     [Fact]
+    public async Task ExplainWeakerTier_VmImageMissing_SaysWhyAndHowToFixIt()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, true, canCreate: false), Runtime("bwrap", SandboxTier.Seatbelt, false, "bwrap is not installed"), Runtime("native", SandboxTier.Native, true));
+
+        var note = await sut.ExplainWeakerTierAsync(SandboxTier.Native, Spec, Ct);
+
+        Assert.Equal("tier native was chosen because stronger tiers cannot be used: podman: image missing: run images/build-base.sh; bwrap: bwrap is not installed", note);
+    }
+
+    [Fact]
+    public async Task ExplainWeakerTier_StrongerTierUsableNow_SaysHowToGetIt()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, true), Runtime("native", SandboxTier.Native, true));
+
+        var note = await sut.ExplainWeakerTierAsync(SandboxTier.Native, Spec, Ct);
+
+        Assert.Contains("tier vm (podman) can be used now", note, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExplainWeakerTier_StrongestTier_HasNothingToExplain()
+    {
+        var sut = CreateSut("auto", Runtime("podman", SandboxTier.Vm, true));
+
+        Assert.Null(await sut.ExplainWeakerTierAsync(SandboxTier.Vm, Spec, Ct));
+    }
+
+    [Fact]
     public void ByName_FindsTheRuntimeOfAHandle()
     {
         var native = Runtime("native", SandboxTier.Native, true);

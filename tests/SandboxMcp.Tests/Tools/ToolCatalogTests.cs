@@ -9,7 +9,10 @@ public sealed class ToolCatalogTests
     private static readonly IReadOnlyList<ModelContextProtocol.Protocol.Tool> Tools = [.. ToolRegistration.Create().Select(t => t.ProtocolTool)];
 
     public static TheoryData<string> ContractNames =>
-        ["exec", "python", "write_file", "read_file", "batch_write", "env", "create", "status", "list_all", "destroy", "reset", "history"];
+        [
+            "exec", "python", "write_file", "read_file", "batch_write", "env", "create", "status", "list_all", "destroy", "reset", "history",
+            "install", "stats", "health", "clone", "snapshot", "restore", "list_snapshots", "delete_snapshot", "build_image", "images",
+        ];
 
     [Theory]
     [MemberData(nameof(ContractNames))]

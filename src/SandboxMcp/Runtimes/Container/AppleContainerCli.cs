@@ -42,12 +42,24 @@ public sealed partial class AppleContainerCli : IContainerCli
     public string CtlSocketPath => "/run/sandbox-ctl.sock";
 
     /// <inheritdoc />
+    public bool AutoCreatesVolumes => false;
+
+    /// <inheritdoc />
+    public bool SupportsPidsLimit => false;
+
+    /// <inheritdoc />
     public IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Probe() => ["system", "status", "--format", "json"];
+    /// <remarks>Plain <c>system status</c>: <c>--format</c> only exists from 0.10, and older CLIs reject it as a usage error.</remarks>
+    public IReadOnlyList<string> Probe() => ["system", "status"];
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Three shapes: 0.10+ prints a <c>FIELD VALUE</c> table (<c>status running</c>, <c>apiserver.version …</c>),
+    /// 0.1–0.9 print <c>apiserver is running</c> and <c>container-apiserver version: …</c> lines, and a JSON object
+    /// when a newer CLI defaults to it. A stopped apiserver exits 1 (with "not running" on stdout).
+    /// </remarks>
     public string? ParseProbe(CommandOutput output)
     {
         if (!output.Succeeded)
@@ -56,21 +68,29 @@ public sealed partial class AppleContainerCli : IContainerCli
         }
 
         var text = output.Stdout.Trim();
+        bool running;
+        string? version;
         if (text.StartsWith('{'))
         {
             using var document = JsonDocument.Parse(text);
             var root = document.RootElement;
-            if (!root.TryGetProperty("status", out var status) || status.GetString() != "running")
-            {
-                return null;
-            }
-
-            var version = root.TryGetProperty("apiServerVersion", out var v) ? VersionRegex().Match(v.GetString() ?? "") : Match.Empty;
-            return version.Success ? $"apple container {version.Groups[1].Value}" : "apple container";
+            running = root.TryGetProperty("status", out var status) && status.GetString() == "running";
+            version = root.TryGetProperty("apiServerVersion", out var v) ? v.GetString() : null;
+        }
+        else
+        {
+            var lines = text.Split('\n', StringSplitOptions.TrimEntries);
+            running = lines.Any(l => l == "apiserver is running" || StatusRowRegex().IsMatch(l));
+            version = lines.FirstOrDefault(l => l.StartsWith("apiserver.version", StringComparison.Ordinal) || l.StartsWith("container-apiserver version", StringComparison.Ordinal));
         }
 
-        // Before 0.10 the status was text only.
-        return text.Contains("apiserver is running", StringComparison.Ordinal) ? "apple container" : null;
+        if (!running)
+        {
+            return null;
+        }
+
+        var match = VersionRegex().Match(version ?? "");
+        return match.Success ? $"apple container {match.Groups[1].Value}" : "apple container";
     }
 
     /// <inheritdoc />
@@ -263,12 +283,19 @@ public sealed partial class AppleContainerCli : IContainerCli
     public bool IsNotFound(CommandOutput output) =>
         !output.Succeeded && (output.Stderr.Contains("notFound", StringComparison.Ordinal) || output.Stderr.Contains("not found", StringComparison.OrdinalIgnoreCase));
 
+    /// <inheritdoc />
+    public bool IsInUse(CommandOutput output) =>
+        !output.Succeeded && output.Stderr.Contains("in use", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Whole CPUs, at least one: the CLI takes integers only.</summary>
     public static string Cpus(double cpus) => Math.Max(1, (int)Math.Ceiling(cpus - 1e-9)).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Memory in whole MiB with a unit: a number without one would mean bytes.</summary>
     public static string Memory(long bytes) => ((bytes + MiB - 1) / MiB).ToString(CultureInfo.InvariantCulture) + "M";
 
-    [GeneratedRegex(@"version (\S+)")]
+    [GeneratedRegex(@"version:? (?:container-apiserver version )?(\d[^\s,()]*)")]
     private static partial Regex VersionRegex();
+
+    [GeneratedRegex(@"^status\s+running$")]
+    private static partial Regex StatusRowRegex();
 }

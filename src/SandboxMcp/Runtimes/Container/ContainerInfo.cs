@@ -21,17 +21,3 @@ public sealed record ContainerInfo(
     /// <summary>True when it is frozen (exec is refused until it is unpaused).</summary>
     public bool IsPaused => State == "paused";
 }
-
-/// <summary>One sample of a container's resource use; null fields were not reported.</summary>
-/// <param name="CpuPercent">CPU use, 100 = one core.</param>
-/// <param name="MemoryBytes">Memory in use.</param>
-/// <param name="MemoryLimitBytes">Memory limit.</param>
-/// <param name="Pids">Processes.</param>
-public sealed record ContainerStats(double? CpuPercent, long? MemoryBytes, long? MemoryLimitBytes, int? Pids);
-
-/// <summary>A local image.</summary>
-/// <param name="Name">Reference (<c>repository:tag</c>), or the id when untagged.</param>
-/// <param name="Id">Image id (short).</param>
-/// <param name="SizeBytes">Size, when reported.</param>
-/// <param name="CreatedAt">Creation time, when reported.</param>
-public sealed record ImageInfo(string Name, string Id, long? SizeBytes, DateTimeOffset? CreatedAt);

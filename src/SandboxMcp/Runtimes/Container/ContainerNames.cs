@@ -15,9 +15,12 @@ public static class ContainerNames
     /// <summary>Label holding the sandbox name.</summary>
     public const string SandboxLabel = "sandbox-mcp.sandbox";
 
+    /// <summary>Label holding a snapshot's name on its image.</summary>
+    public const string SnapshotLabel = "sandbox-mcp.snapshot";
+
     /// <summary>The owner id of a state directory: 10 hex digits of its SHA-256.</summary>
     public static string Owner(string stateDirectory) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory))))[..10];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(Path.GetFullPath(stateDirectory)))))[..10];
 
     /// <summary><c>mcp-sb-OWNER-NAME</c>, shortened with a hash when the engine limits name length.</summary>
     public static string Container(string owner, string sandbox, int maxLength) => Fit($"mcp-sb-{owner}-", sandbox, maxLength);
@@ -29,7 +32,18 @@ public static class ContainerNames
     public static string Network(string owner) => $"mcp-net-{owner}";
 
     /// <summary>The image a snapshot is stored as.</summary>
-    public static string SnapshotImage(string owner, string snapshot) => $"localhost/sandbox-mcp-snapshot-{owner}:{snapshot}";
+    public static string SnapshotImage(string owner, string snapshot) => SnapshotRepository(owner) + ":" + snapshot;
+
+    /// <summary>The repository holding every snapshot of one owner; the tag is the snapshot name.</summary>
+    public static string SnapshotRepository(string owner) => $"localhost/sandbox-mcp-snapshot-{owner}";
+
+    /// <summary>The image a clone starts from; it belongs to the clone and goes with it.</summary>
+    public static string CloneImage(string owner, string sandbox) => $"localhost/sandbox-mcp-clone-{owner}:{sandbox}";
+
+    /// <summary>True for images this owner captured from a sandbox (snapshots and clones): they carry a saved workspace.</summary>
+    public static bool IsCaptured(string owner, string image) =>
+        image.StartsWith(SnapshotRepository(owner) + ":", StringComparison.Ordinal)
+        || image.StartsWith($"localhost/sandbox-mcp-clone-{owner}:", StringComparison.Ordinal);
 
     private static string Fit(string prefix, string sandbox, int maxLength)
     {

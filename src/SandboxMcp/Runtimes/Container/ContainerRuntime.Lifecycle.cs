@@ -15,6 +15,11 @@ public sealed partial class ContainerRuntime
     ];
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The common case is one engine command, <c>run -d</c>, so creating a sandbox costs what the engine costs:
+    /// volumes are created by the run itself where the engine does that, the network is checked once per server,
+    /// and only a failed run looks further (a container of that name to adopt, a missing image to name).
+    /// </remarks>
     public async Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         if (spec.Network == NetworkMode.None && !_cli.SupportsNoNetwork)
@@ -23,29 +28,13 @@ public sealed partial class ContainerRuntime
         }
 
         var name = ContainerNames.Container(Owner, spec.Name, _cli.MaxNameLength);
-        var networkName = spec.Network == NetworkMode.None ? "none" : _cli.SupportsNetworks ? ContainerNames.Network(Owner) : "default";
-        var handle = HandleFor(name, spec.Name, spec.Parent, networkName);
-        if (spec.CtlDirectory is not null)
-        {
-            handle = handle.With(RuntimeHandle.CtlSocketProperty, _cli.CtlSocketPath).With(RuntimeHandle.CtlClientProperty, "/usr/local/bin/sandbox-ctl");
-        }
-
-        if (await InspectContainerAsync(name, cancellationToken) is { } existing)
-        {
-            await AdoptAsync(existing, cancellationToken);
-            _oomKills[name] = await ReadOomKillCountAsync(handle, cancellationToken) ?? 0;
-            return handle;
-        }
-
-        if (!await ImageExistsAsync(spec.Image!, cancellationToken))
-        {
-            throw new SandboxException($"Cannot create sandbox '{spec.Name}': {MissingImage(spec.Image!)}.");
-        }
-
+        string? network = spec.Network == NetworkMode.None ? null : _cli.SupportsNetworks ? ContainerNames.Network(Owner) : "default";
+        var handle = HandleFor(name, spec.Name, spec.Parent, network ?? "none", spec.Image);
         if (spec.CtlDirectory is not null)
         {
             // A bind mount needs its source: the socket inside it comes when the server starts listening.
             Directory.CreateDirectory(spec.CtlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            handle = handle.With(RuntimeHandle.CtlSocketProperty, _cli.CtlSocketPath).With(RuntimeHandle.CtlClientProperty, "/usr/local/bin/sandbox-ctl");
         }
 
         var labels = Labels(spec.Name);
@@ -55,15 +44,16 @@ public sealed partial class ContainerRuntime
             volumes.AddRange(CacheMounts.Select(c => (ContainerNames.Volume(Owner, spec.Name, "cache-" + c.Purpose, _cli.MaxNameLength), c.Target)));
         }
 
-        foreach (var (volume, _) in volumes)
+        if (!_cli.AutoCreatesVolumes)
         {
-            await EnsureVolumeAsync(volume, labels, cancellationToken);
+            foreach (var (volume, _) in volumes)
+            {
+                await EnsureVolumeAsync(volume, labels, cancellationToken);
+            }
         }
 
-        string? network = null;
-        if (spec.Network == NetworkMode.Default && _cli.SupportsNetworks)
+        if (network is not null && _cli.SupportsNetworks)
         {
-            network = ContainerNames.Network(Owner);
             await EnsureNetworkAsync(network, cancellationToken);
         }
 
@@ -75,8 +65,8 @@ public sealed partial class ContainerRuntime
             Cpus = spec.Cpus,
             MemoryBytes = spec.MemoryBytes,
             Pids = spec.Pids,
-            Network = spec.Network == NetworkMode.None ? null : network ?? "default",
-            NetworkAlias = network is null ? null : spec.Name,
+            Network = network,
+            NetworkAlias = network is not null && _cli.SupportsNetworks ? spec.Name : null,
             Hostname = spec.Name,
             Volumes = volumes,
             CtlDirectory = spec.CtlDirectory,
@@ -84,17 +74,35 @@ public sealed partial class ContainerRuntime
         var output = await RunAsync(_cli.Run(run), cancellationToken);
         if (!output.Succeeded)
         {
-            // A concurrent create of the same name (another server) is fine: adopt what it made.
-            if (await InspectContainerAsync(name, cancellationToken) is { } raced)
+            // A container of this name already exists (a server restarted without its state, or another server
+            // created it a moment ago): adopt it.
+            if (await InspectContainerAsync(name, cancellationToken) is { } existing)
             {
-                await AdoptAsync(raced, cancellationToken);
+                await AdoptAsync(existing, cancellationToken);
+                _oomKills[name] = -1;
+                _oomKills[name] = await ReadOomKillCountAsync(handle, cancellationToken) ?? 0;
                 return handle;
+            }
+
+            if (!await ImageExistsAsync(spec.Image!, cancellationToken))
+            {
+                throw new SandboxException($"Cannot create sandbox '{spec.Name}': {MissingImage(spec.Image!)}.");
+            }
+
+            if (network is not null && output.Stderr.Contains(network, StringComparison.Ordinal))
+            {
+                _networks.TryRemove(network, out _);
             }
 
             throw EngineException.From(Name, $"create sandbox '{spec.Name}'", output);
         }
 
         _oomKills[name] = 0;
+        if (ContainerNames.IsCaptured(Owner, spec.Image!))
+        {
+            await ExecCheckedAsync(handle, ["sh", "-c", SnapshotScripts.UnpackWorkspace, "sandbox-mcp-restore", WorkDir], "unpack the saved workspace", cancellationToken);
+        }
+
         LogCreated(name, spec.Image!);
         return handle;
     }
@@ -123,11 +131,22 @@ public sealed partial class ContainerRuntime
             }
         }
 
+        // A clone's image belongs to the clone; reset keeps it, because the clone is recreated from it.
+        if (scope == DestroyScope.Everything && handle.Properties?.GetValueOrDefault("image") is { } image
+            && image.StartsWith(ContainerNames.CloneImage(Owner, ""), StringComparison.Ordinal))
+        {
+            var output = await RunAsync(_cli.RemoveImage(image), cancellationToken);
+            if (!output.Succeeded && !_cli.IsNotFound(output))
+            {
+                LogImageKept(image, output.Stderr.Trim());
+            }
+        }
+
         _oomKills.TryRemove(handle.Id, out _);
     }
 
     /// <summary>A handle with the deterministic names of a sandbox's container and volumes.</summary>
-    private RuntimeHandle HandleFor(string container, string sandbox, string? parent, string? network = null)
+    private RuntimeHandle HandleFor(string container, string sandbox, string? parent, string? network = null, string? image = null)
     {
         var properties = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -137,6 +156,11 @@ public sealed partial class ContainerRuntime
         if (network is not null)
         {
             properties["network"] = network;
+        }
+
+        if (image is not null)
+        {
+            properties["image"] = image;
         }
 
         return new RuntimeHandle(Name, container, WorkDir, ScratchDir, properties);
@@ -175,20 +199,29 @@ public sealed partial class ContainerRuntime
         }
     }
 
+    /// <summary>Creates the owner's network once per server; later creates skip the check.</summary>
     private async Task EnsureNetworkAsync(string network, CancellationToken cancellationToken)
     {
-        if ((await RunAsync(_cli.NetworkExists(network), cancellationToken)).Succeeded)
+        if (_networks.ContainsKey(network))
         {
             return;
         }
 
-        var output = await RunAsync(_cli.CreateNetwork(network, new Dictionary<string, string> { [ContainerNames.OwnerLabel] = Owner }), cancellationToken);
-        if (!output.Succeeded && !output.Stderr.Contains("exists", StringComparison.OrdinalIgnoreCase))
+        if (!(await RunAsync(_cli.NetworkExists(network), cancellationToken)).Succeeded)
         {
-            throw EngineException.From(Name, $"create network {network}", output);
+            var output = await RunAsync(_cli.CreateNetwork(network, new Dictionary<string, string> { [ContainerNames.OwnerLabel] = Owner }), cancellationToken);
+            if (!output.Succeeded && !output.Stderr.Contains("exists", StringComparison.OrdinalIgnoreCase))
+            {
+                throw EngineException.From(Name, $"create network {network}", output);
+            }
         }
+
+        _networks[network] = true;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started container {Container} from {Image}")]
     private partial void LogCreated(string container, string image);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove image {Image}: {Error}")]
+    private partial void LogImageKept(string image, string error);
 }

@@ -1,6 +1,8 @@
 using System.Collections;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using SandboxMcp.Common;
+using SandboxMcp.Shell;
 
 namespace SandboxMcp.Runtimes.Container;
 
@@ -38,6 +40,11 @@ public sealed partial class ContainerRuntime
             }
         }
 
+        if (_oomKills.TryAdd(handle.Id, -1))
+        {
+            _ = RecordOomBaselineAsync(handle);
+        }
+
         var argv = new List<string> { _cli.Program };
         argv.AddRange(_cli.Exec(handle.Id, process.WorkingDirectory, passed, inline, process.Argv));
         try
@@ -60,7 +67,7 @@ public sealed partial class ContainerRuntime
 
         // The kernel counts OOM kills per cgroup; a rise since we last looked means the limit killed the command.
         var count = await ReadOomKillCountAsync(handle, cancellationToken);
-        var previous = _oomKills.GetValueOrDefault(handle.Id);
+        var previous = Math.Max(0, _oomKills.GetValueOrDefault(handle.Id));
         if (count is not { } kills || kills <= previous)
         {
             return null;
@@ -75,18 +82,50 @@ public sealed partial class ContainerRuntime
     {
         var output = await RunCheckedAsync(_cli.Stats(handle.Id), $"read the stats of {handle.Id}", cancellationToken);
         var stats = _cli.ParseStats(output);
-        return new ResourceUsage(stats?.CpuPercent, stats?.MemoryBytes, stats?.MemoryLimitBytes ?? spec.MemoryBytes, stats?.Pids);
+        // Engines print sizes rounded (podman: "536.9MB"), so the limit we set is the precise one, unless the engine
+        // reports a clearly lower one (a host with less memory than the limit).
+        var limit = stats?.MemoryLimitBytes is { } reported && reported < spec.MemoryBytes * 0.98 ? reported : spec.MemoryBytes;
+        return new ResourceUsage(stats?.CpuPercent, stats?.MemoryBytes, limit, stats?.Pids);
+    }
+
+    /// <summary>Runs a helper process in the sandbox to its end (capped output).</summary>
+    internal Task<ProcessOutput> ExecAsync(RuntimeHandle handle, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+        new BoundLauncher(this, handle).RunAsync(new ProcessSpec(argv), ReadOnlyMemory<byte>.Empty, 64 * 1024, cancellationToken);
+
+    /// <summary>Runs a helper process in the sandbox and throws, saying <paramref name="what"/> failed, unless it exits 0.</summary>
+    internal async Task<ProcessOutput> ExecCheckedAsync(RuntimeHandle handle, IReadOnlyList<string> argv, string what, CancellationToken cancellationToken)
+    {
+        var output = await ExecAsync(handle, argv, cancellationToken);
+        return output.ExitCode == 0
+            ? output
+            : throw new SandboxException($"Could not {what} in {handle.Id} (exit {output.ExitCode}): {output.ErrorText}");
+    }
+
+    /// <summary>Runs a helper process in the sandbox and streams its stdout into a host file (archives).</summary>
+    private async Task ExportAsync(RuntimeHandle handle, IReadOnlyList<string> argv, string file, string what, CancellationToken cancellationToken)
+    {
+        await using var process = await StartProcessAsync(handle, new ProcessSpec(argv), cancellationToken);
+        await process.StandardInput.DisposeAsync();
+        var stderr = new CappedOutput(8192);
+        var readErr = ProcessRunner.DrainAsync(process.StandardError, stderr, cancellationToken);
+        await using (var target = File.Create(file))
+        {
+            await process.StandardOutput.CopyToAsync(target, cancellationToken);
+        }
+
+        await readErr;
+        var exitCode = await process.WaitForExitAsync(cancellationToken);
+        if (exitCode != 0)
+        {
+            throw new SandboxException($"Could not {what} in {handle.Id} (exit {exitCode}): {stderr.Decode().Trim()}");
+        }
     }
 
     private async Task<long?> ReadOomKillCountAsync(RuntimeHandle handle, CancellationToken cancellationToken)
     {
         const string script = "cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control 2>/dev/null";
-        await using var process = await StartProcessAsync(handle, new ProcessSpec(["sh", "-c", script]), cancellationToken);
-        await process.StandardInput.DisposeAsync();
-        using var reader = new StreamReader(process.StandardOutput);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        foreach (var line in text.Split('\n'))
+        var output = await ExecAsync(handle, ["sh", "-c", script], cancellationToken);
+        foreach (var line in output.Stdout.Decode().Split('\n'))
         {
             var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (parts.Length == 2 && parts[0] == "oom_kill" && long.TryParse(parts[1], CultureInfo.InvariantCulture, out var count))
@@ -98,6 +137,28 @@ public sealed partial class ContainerRuntime
         return null;
     }
 
+    /// <summary>
+    /// Learns the OOM-kill count of a container this server did not create (attached after a restart or from
+    /// another server), so a later 137 is only blamed on memory when the count rose.
+    /// </summary>
+    private async Task RecordOomBaselineAsync(RuntimeHandle handle)
+    {
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            if (await ReadOomKillCountAsync(handle, cts.Token) is { } count)
+            {
+                _oomKills.AddOrUpdate(handle.Id, count, (_, known) => known < 0 ? count : known);
+            }
+        }
+#pragma warning disable CA1031 // Best effort: without a baseline, a 137 is simply not explained.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogBaselineFailed(ex, handle.Id);
+        }
+    }
+
     private static Dictionary<string, string> ServerEnvironment()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -107,5 +168,15 @@ public sealed partial class ContainerRuntime
         }
 
         return environment;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the OOM-kill count of {Container}")]
+    private partial void LogBaselineFailed(Exception exception, string container);
+
+    /// <summary>This runtime bound to one handle, for <see cref="ProcessRunner"/>.</summary>
+    private sealed class BoundLauncher(ContainerRuntime runtime, RuntimeHandle handle) : IProcessLauncher
+    {
+        public Task<ISandboxProcess> StartAsync(ProcessSpec process, CancellationToken cancellationToken) =>
+            runtime.StartProcessAsync(handle, process, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ namespace SandboxMcp.Runtimes.Container;
 /// listing are written here once; an <see cref="IContainerCli"/> dialect only turns intents into argv and parses
 /// output. Engine commands go through <see cref="ICommandRunner"/> with a retry for transient failures.
 /// </summary>
-public sealed partial class ContainerRuntime : ISandboxRuntime, IDisposable
+public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, IDisposable
 {
     /// <summary>The work directory and HOME of the sandbox's processes.</summary>
     public const string WorkDir = "/workspace";
@@ -28,6 +28,8 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IDisposable
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<CommandOutput> _retry;
     private readonly ConcurrentDictionary<string, long> _oomKills = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _networks = new(StringComparer.Ordinal);
+    private readonly ServerPaths _paths;
     private readonly SemaphoreSlim _probeLock = new(1, 1);
     private (RuntimeAvailability Result, DateTimeOffset At)? _probe;
 
@@ -36,6 +38,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IDisposable
     {
         _cli = cli;
         _runner = runner;
+        _paths = paths;
         _options = options;
         _logger = logger;
         _time = time;
@@ -145,7 +148,11 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IDisposable
         return new IsolationInfo(
             engine,
             isolation,
-            [$"cpus {spec.Cpus:0.###}", $"memory {ByteSize.Format(spec.MemoryBytes)} (cgroup; exceeding it kills the process)", $"{spec.Pids} processes"],
+            [
+                _cli.Engine == "apple" ? $"cpus {AppleContainerCli.Cpus(spec.Cpus)} (whole cpus of the VM)" : $"cpus {spec.Cpus:0.###}",
+                _cli.Engine == "apple" ? $"memory {ByteSize.Format(spec.MemoryBytes)} (the VM's memory)" : $"memory {ByteSize.Format(spec.MemoryBytes)} (cgroup; exceeding it kills the process)",
+                _cli.SupportsPidsLimit ? $"{spec.Pids} processes" : "processes not limited (the engine has no process limit)",
+            ],
             network);
     }
 

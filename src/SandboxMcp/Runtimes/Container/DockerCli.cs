@@ -81,12 +81,21 @@ public sealed class DockerCli : OciCli
             var id = image.GetProperty("ID").GetString()!;
             var name = repository is null or "<none>" ? id : tag is null or "<none>" ? repository : $"{repository}:{tag}";
             long? size = HumanSize.TryParse(image.TryGetProperty("Size", out var s) ? s.GetString() : null, out var bytes) ? bytes : null;
-            DateTimeOffset? created = image.TryGetProperty("CreatedAt", out var c) && DateTimeOffset.TryParseExact(
-                c.GetString(), "yyyy-MM-dd HH:mm:ss zzz 'UTC'", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
+            var created = image.TryGetProperty("CreatedAt", out var c) ? ParseDate(c.GetString()) : null;
             images.Add(new ImageInfo(name, id, size, created));
         }
 
         return images;
+    }
+
+    /// <summary>Docker prints Go's time format, <c>2026-11-23 00:28:47 +0000 UTC</c>.</summary>
+    internal static DateTimeOffset? ParseDate(string? text)
+    {
+        var parts = (text ?? "").Split(' ');
+        return parts.Length >= 3 && parts[2].Length == 5
+            && DateTimeOffset.TryParseExact($"{parts[0]} {parts[1]} {parts[2][..3]}:{parts[2][3..]}", "yyyy-MM-dd HH:mm:ss zzz", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at)
+            ? at
+            : null;
     }
 
     private static IEnumerable<string> JsonLines(CommandOutput output) =>

@@ -33,6 +33,12 @@ public interface IContainerCli
     /// <summary>Where the sandbox-ctl socket appears inside a container run with <see cref="ContainerRunSpec.CtlDirectory"/>.</summary>
     string CtlSocketPath { get; }
 
+    /// <summary>True when the engine limits the number of processes in a container.</summary>
+    bool SupportsPidsLimit { get; }
+
+    /// <summary>True when <c>run</c> creates missing named volumes itself (podman, docker), so no separate create is needed.</summary>
+    bool AutoCreatesVolumes { get; }
+
     /// <summary>Extra environment for every engine command (e.g. our <c>CONTAINERS_CONF</c>).</summary>
     IReadOnlyDictionary<string, string> Environment { get; }
 
@@ -114,4 +120,7 @@ public interface IContainerCli
 
     /// <summary>True when a failure only says the object (container, volume, image) does not exist.</summary>
     bool IsNotFound(CommandOutput output);
+
+    /// <summary>True when an image could not be removed because a container uses it.</summary>
+    bool IsInUse(CommandOutput output);
 }

@@ -45,6 +45,12 @@ public abstract class OciCli : IContainerCli
     public string CtlSocketPath => "/run/sandbox-ctl/ctl.sock";
 
     /// <inheritdoc />
+    public bool AutoCreatesVolumes => true;
+
+    /// <inheritdoc />
+    public bool SupportsPidsLimit => true;
+
+    /// <inheritdoc />
     public virtual IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>();
 
     /// <inheritdoc />
@@ -60,8 +66,11 @@ public abstract class OciCli : IContainerCli
     /// <inheritdoc />
     public IReadOnlyList<string> Run(ContainerRunSpec spec)
     {
-        var memory = ByteSize.Format(spec.MemoryBytes);
-        List<string> args = ["run", "-d", "--name", spec.Name, "--init"];
+        // Whole mebibytes read as users write them (512m); anything else goes as exact bytes, never rounded.
+        var memory = spec.MemoryBytes % (1L << 20) == 0 ? ByteSize.Format(spec.MemoryBytes) : spec.MemoryBytes.ToString(CultureInfo.InvariantCulture);
+        // --init: a PID 1 that reaps and handles SIGTERM, so removal does not wait out a stop timeout.
+        // --pull never: a missing image fails at once (and is named) instead of a slow registry attempt.
+        List<string> args = ["run", "-d", "--name", spec.Name, "--init", "--pull", "never"];
         foreach (var (key, value) in spec.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
         {
             args.AddRange(["--label", $"{key}={value}"]);
@@ -197,7 +206,7 @@ public abstract class OciCli : IContainerCli
 
     /// <inheritdoc />
     public IReadOnlyList<string> Build(string tag, string containerfile, string contextDirectory, IReadOnlyDictionary<string, string> labels) =>
-        ["build", "-t", tag, "-f", containerfile, .. LabelArgs(labels), contextDirectory];
+        ["build", "--force-rm", "-t", tag, "-f", containerfile, .. LabelArgs(labels), contextDirectory];
 
     /// <inheritdoc />
     public abstract IReadOnlyList<string> ListImages();
@@ -217,6 +226,11 @@ public abstract class OciCli : IContainerCli
         !output.Succeeded && (output.Stderr.Contains("no such", StringComparison.OrdinalIgnoreCase)
             || output.Stderr.Contains("not found", StringComparison.OrdinalIgnoreCase)
             || output.Stderr.Contains("not known", StringComparison.OrdinalIgnoreCase));
+
+    /// <inheritdoc />
+    public bool IsInUse(CommandOutput output) =>
+        !output.Succeeded && (output.Stderr.Contains("in use", StringComparison.OrdinalIgnoreCase)
+            || output.Stderr.Contains("is using", StringComparison.OrdinalIgnoreCase));
 
     /// <summary><c>--label k=v</c> pairs in a stable order.</summary>
     protected static IEnumerable<string> LabelArgs(IReadOnlyDictionary<string, string> labels) =>

@@ -11,7 +11,7 @@ namespace SandboxMcp.Runtimes.Native;
 /// its processes run on the host in their own sessions with a clean environment, an open-files limit and the
 /// <see cref="NativeWatchdog"/> for memory and process count. Not a security boundary.
 /// </summary>
-public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog, ILogger<NativeRuntime> logger) : ISandboxRuntime, ISnapshotRuntime
+public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog, ILogger<NativeRuntime> logger) : ISandboxRuntime
 {
     /// <summary>Environment variable that tags every process of a native sandbox with its directory.</summary>
     public const string SandboxIdVariable = "SANDBOX_MCP_ID";
@@ -168,41 +168,6 @@ public sealed partial class NativeRuntime(ServerPaths paths, NativeWatchdog watc
     /// <inheritdoc />
     public Task<string?> ExplainExitAsync(RuntimeHandle handle, SandboxSpec spec, int exitCode, DateTimeOffset since, CancellationToken cancellationToken) =>
         Task.FromResult(exitCode is 137 or 124 ? watchdog.LastKillSince(handle.Id, since)?.Reason : null);
-
-    /// <inheritdoc />
-    public bool ArtifactBacksSandbox => false;
-
-    /// <inheritdoc />
-    public async Task<SnapshotArtifact> SnapshotAsync(RuntimeHandle handle, SandboxSpec spec, string snapshot, IProgress<string>? progress, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(paths.SnapshotsDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        var archive = Path.Combine(paths.SnapshotsDirectory, snapshot + ".tar");
-        var temp = archive + $".{Environment.ProcessId}.tmp";
-        progress?.Report($"archiving {handle.WorkDir}");
-        await System.Formats.Tar.TarFile.CreateFromDirectoryAsync(handle.WorkDir, temp, includeBaseDirectory: false, cancellationToken);
-        File.Move(temp, archive, overwrite: true);
-        return new SnapshotArtifact(Name, archive);
-    }
-
-    /// <inheritdoc />
-    public async Task<RuntimeHandle> CreateFromSnapshotAsync(SnapshotArtifact snapshot, SandboxSpec spec, CancellationToken cancellationToken)
-    {
-        if (!File.Exists(snapshot.Reference))
-        {
-            throw new SandboxException($"The snapshot archive {snapshot.Reference} is missing: delete the snapshot and take it again.");
-        }
-
-        var handle = await CreateAsync(spec, cancellationToken);
-        await System.Formats.Tar.TarFile.ExtractToDirectoryAsync(snapshot.Reference, handle.WorkDir, overwriteFiles: true, cancellationToken);
-        return handle;
-    }
-
-    /// <inheritdoc />
-    public Task DeleteSnapshotAsync(SnapshotArtifact snapshot, CancellationToken cancellationToken)
-    {
-        File.Delete(snapshot.Reference);
-        return Task.CompletedTask;
-    }
 
     /// <summary>Kills every process of the sandbox: the sessions we started and anything tagged with its id.</summary>
     private void KillAll(RuntimeHandle handle)
