@@ -7,7 +7,9 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 log() { printf '\n== %s\n' "$*" >&2; }
 
-packages=(podman runc bubblewrap debootstrap netcat-openbsd socat git procps iproute2 python3 docker.io ca-certificates)
+# podman: catatonit is its --init (only recommended, so not pulled in by --no-install-recommends) and the
+# dnsname plugin gives sandboxes on one network name resolution.
+packages=(podman runc catatonit golang-github-containernetworking-plugin-dnsname bubblewrap debootstrap netcat-openbsd socat git procps iproute2 python3 docker.io ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

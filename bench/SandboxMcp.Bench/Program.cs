@@ -5,6 +5,7 @@ using SandboxMcp.Bench;
 var suites = new Dictionary<string, Func<int, CancellationToken, Task>>(StringComparer.Ordinal)
 {
     ["native"] = NativeBench.RunAsync,
+    ["vm"] = VmBench.RunAsync,
     ["children"] = ChildrenBench.RunAsync,
 };
 

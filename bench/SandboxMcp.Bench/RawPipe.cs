@@ -14,12 +14,17 @@ public sealed class RawPipe : IAsyncDisposable
     private readonly Stream _stdout;
     private readonly byte[] _buffer = new byte[4096];
 
-    public RawPipe(IReadOnlyList<string> argv)
+    public RawPipe(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(argv[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in argv.Skip(1))
         {
             info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         _process = Process.Start(info)!;

@@ -22,4 +22,26 @@ public static class Timing
 
         return new Stats(name, samples);
     }
+
+    /// <summary>
+    /// Like <see cref="MeasureAsync"/> for operations that leave something behind: each returns its clean-up, which
+    /// runs untimed before the next sample (create is measured, destroy is not).
+    /// </summary>
+    public static async Task<Stats> MeasureWithCleanupAsync(string name, int warmup, int count, Func<Task<Func<Task>>> operation)
+    {
+        var samples = new List<double>(count);
+        for (var i = 0; i < warmup + count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var cleanup = await operation();
+            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            await cleanup();
+            if (i >= warmup)
+            {
+                samples.Add(elapsed);
+            }
+        }
+
+        return new Stats(name, samples);
+    }
 }
