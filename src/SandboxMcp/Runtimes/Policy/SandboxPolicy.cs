@@ -38,6 +38,7 @@ public sealed record SandboxPolicy
     public string? CtlSocket { get; init; }
 
     /// <summary>Every writable root: the sandbox's own directory and the profile's read-write paths.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<string> WritableRoots => ReadWritePaths.Prepend(SandboxDirectory);
 
     /// <summary>The policy in a few phrases, for <c>status</c>.</summary>
