@@ -75,7 +75,8 @@ public static class BubblewrapArguments
             args.AddRange(["--symlink", link.Target, link.Path]);
         }
 
-        args.AddRange(["--proc", "/proc", "--dev", "/dev"]);
+        // A private /tmp for the holder's lifetime, first, so host paths under /tmp can still be mounted into it.
+        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
         foreach (var path in policy.ReadOnlyPaths)
         {
             args.AddRange(["--ro-bind", path, path]);
@@ -106,7 +107,7 @@ public static class BubblewrapArguments
             args.AddRange(["--tmpfs", policy.StateDirectory, "--dir", policy.SandboxDirectory, "--remount-ro", policy.StateDirectory]);
         }
 
-        args.AddRange(["--bind", policy.SandboxDirectory, policy.SandboxDirectory, "--bind", policy.TempDirectory, "/tmp"]);
+        args.AddRange(["--bind", policy.SandboxDirectory, policy.SandboxDirectory]);
         if (policy.CtlSocket is { } socket)
         {
             args.AddRange(["--bind", Path.GetDirectoryName(socket)!, CtlMount]);

@@ -10,7 +10,7 @@ public sealed record SandboxPolicy
     /// <summary>The sandbox's own directory: HOME and working directory, readable and writable.</summary>
     public required string SandboxDirectory { get; init; }
 
-    /// <summary>The sandbox's temporary directory (inside <see cref="SandboxDirectory"/>), seen as <c>/tmp</c> under bubblewrap.</summary>
+    /// <summary>The sandbox's temporary directory (inside <see cref="SandboxDirectory"/>); bubblewrap gives a private <c>/tmp</c> instead.</summary>
     public required string TempDirectory { get; init; }
 
     /// <summary>The server's state directory: never visible, apart from the sandbox's own directory.</summary>
