@@ -8,6 +8,7 @@ using SandboxMcp.Runtimes;
 using SandboxMcp.Runtimes.Bubblewrap;
 using SandboxMcp.Runtimes.Container;
 using SandboxMcp.Runtimes.Native;
+using SandboxMcp.Runtimes.Seatbelt;
 using SandboxMcp.State;
 
 namespace SandboxMcp.Hosting;
@@ -32,6 +33,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new DockerCli()));
         services.AddSingleton<BubblewrapRuntime>();
         services.AddSingleton<ISandboxRuntime>(sp => sp.GetRequiredService<BubblewrapRuntime>());
+        services.AddSingleton<ISandboxRuntime, SeatbeltRuntime>();
         services.AddSingleton<ISandboxRuntime, NativeRuntime>();
         services.AddSingleton<RuntimeCatalog>();
         services.AddSingleton<SandboxCtlServer>();
