@@ -64,7 +64,7 @@ public sealed record SeatbeltProfile(string Text, IReadOnlyList<KeyValuePair<str
 
             """);
 
-        text.Append("; System locations, read-only.\n(allow file-read*");
+        text.Append("\n; System locations, read-only.\n(allow file-read*");
         foreach (var (path, i) in policy.SystemPaths.Select((p, i) => (p, i)))
         {
             text.Append(CultureInfo.InvariantCulture, $"\n  (subpath {Param($"SYSTEM_{i}", path)})");
