@@ -14,7 +14,7 @@ public static class InProcessShell
         var root = Directory.CreateTempSubdirectory("sbx-bench-shell-").FullName;
         var paths = new ServerPaths(Path.Combine(root, "config.json"), root);
         await using var watchdog = new NativeWatchdog(NullLogger<NativeWatchdog>.Instance, TimeProvider.System);
-        var runtime = new NativeRuntime(paths, watchdog, NullLogger<NativeRuntime>.Instance);
+        var runtime = new NativeRuntime(paths, watchdog);
         var handle = await runtime.CreateAsync(new SandboxSpec { Name = "bench", Tier = SandboxTier.Native }, cancellationToken);
         await using var shell = new PersistentShell(
             new Launcher(runtime, handle),

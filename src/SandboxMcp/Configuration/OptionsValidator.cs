@@ -109,11 +109,25 @@ public static class OptionsValidator
             }
         }
 
+        HostPathList(errors, key + ":readOnlyPaths", profile.ReadOnlyPaths);
+        HostPathList(errors, key + ":readWritePaths", profile.ReadWritePaths);
+        HostPathList(errors, key + ":deniedPaths", profile.DeniedPaths);
         foreach (var envKey in profile.PassEnv ?? [])
         {
             if (!InputValidation.IsEnvKey(envKey))
             {
                 errors.Add($"{key}:passEnv: '{envKey}' is not a valid environment variable name");
+            }
+        }
+    }
+
+    private static void HostPathList(List<string> errors, string key, List<string>? paths)
+    {
+        foreach (var (path, index) in (paths ?? []).Select((p, i) => (p, i)))
+        {
+            if (string.IsNullOrWhiteSpace(path) || path.Contains('\0', StringComparison.Ordinal) || !(path.StartsWith('/') || path == "~" || path.StartsWith("~/", StringComparison.Ordinal)))
+            {
+                errors.Add($"{key}:{index}: '{path}' is not an absolute host path (give \"/data/x\" or \"~/src/x\")");
             }
         }
     }

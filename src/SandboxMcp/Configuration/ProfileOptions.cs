@@ -25,8 +25,23 @@ public sealed class ProfileOptions
     /// <value>Default 4096.</value>
     public int? OpenFiles { get; set; }
 
-    /// <summary><c>default</c> (the engine's network, or the host's on native) or <c>none</c>.</summary>
+    /// <summary>
+    /// <c>default</c> (the engine's network, or the host's on native) or <c>none</c>. Unset, the seatbelt tier
+    /// has no network (loopback only) and the other tiers their default.
+    /// </summary>
     public string? Network { get; set; }
+
+    /// <summary>Extra host paths the seatbelt tier may read (<c>~</c> expanded), e.g. <c>["~/src/lib"]</c>.</summary>
+    public List<string>? ReadOnlyPaths { get; set; }
+
+    /// <summary>Extra host paths the seatbelt tier may read and write (<c>~</c> expanded).</summary>
+    public List<string>? ReadWritePaths { get; set; }
+
+    /// <summary>
+    /// Host paths the seatbelt tier never reads or writes, in addition to the built-in credential list
+    /// (<c>~/.ssh</c>, <c>~/.aws</c> …); they win over every allowed path.
+    /// </summary>
+    public List<string>? DeniedPaths { get; set; }
 
     /// <summary>Environment variables every process in the sandbox gets.</summary>
     public Dictionary<string, string>? Env { get; set; }

@@ -9,8 +9,11 @@ public sealed record ServerPaths(string ConfigFile, string StateDirectory)
     /// <summary>Log files.</summary>
     public string LogDirectory => Path.Combine(StateDirectory, "logs");
 
-    /// <summary>Native and bubblewrap sandboxes live in directories under here.</summary>
+    /// <summary>Native sandboxes live in directories under here.</summary>
     public string SandboxesDirectory => Path.Combine(StateDirectory, "sandboxes");
+
+    /// <summary>Seatbelt-tier sandboxes (bubblewrap, Seatbelt) live in directories under here.</summary>
+    public string SeatbeltDirectory => Path.Combine(StateDirectory, "seatbelt");
 
     /// <summary>Snapshot archives of native and bubblewrap sandboxes.</summary>
     public string SnapshotsDirectory => Path.Combine(StateDirectory, "snapshots");

@@ -5,8 +5,10 @@ using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Manager;
 using SandboxMcp.Runtimes;
+using SandboxMcp.Runtimes.Bubblewrap;
 using SandboxMcp.Runtimes.Container;
 using SandboxMcp.Runtimes.Native;
+using SandboxMcp.Runtimes.Seatbelt;
 using SandboxMcp.State;
 
 namespace SandboxMcp.Hosting;
@@ -29,6 +31,9 @@ public static class ServiceRegistration
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new AppleContainerCli()));
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new PodmanCli(PodmanConfiguration.Environment(paths))));
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new DockerCli()));
+        services.AddSingleton<BubblewrapRuntime>();
+        services.AddSingleton<ISandboxRuntime>(sp => sp.GetRequiredService<BubblewrapRuntime>());
+        services.AddSingleton<ISandboxRuntime, SeatbeltRuntime>();
         services.AddSingleton<ISandboxRuntime, NativeRuntime>();
         services.AddSingleton<RuntimeCatalog>();
         services.AddSingleton<SandboxCtlServer>();

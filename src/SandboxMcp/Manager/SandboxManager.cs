@@ -246,9 +246,9 @@ public sealed partial class SandboxManager(
             conflicts.Add($"memory {ByteSize.Format(spec.MemoryBytes)}");
         }
 
-        if (request.Network is not null && resolved.Spec.Network != spec.Network)
+        if (request.Network is not null && resolved.Spec.Network != spec.Network && !(spec.Network == NetworkMode.Unspecified && spec.Tier != SandboxTier.Seatbelt && resolved.Spec.Network == NetworkMode.Default))
         {
-            conflicts.Add($"network {spec.Network.ToString().ToLowerInvariant()}");
+            conflicts.Add(spec.Network == NetworkMode.Unspecified ? $"its tier's default network ({(spec.Tier == SandboxTier.Seatbelt ? "none" : "default")})" : $"network {spec.Network.ToString().ToLowerInvariant()}");
         }
 
         if (conflicts.Count > 0)

@@ -42,8 +42,9 @@ public sealed class SpecResolver(SandboxMcpOptions options)
             throw new SandboxException($"Invalid cpus {cpus}: give a number above 0 (e.g. 0.5, 2).");
         }
 
-        var network = (request.Network ?? profile.Network ?? defaults.Network ?? "default") switch
+        var network = (request.Network ?? profile.Network ?? defaults.Network) switch
         {
+            null => NetworkMode.Unspecified,
             "default" => NetworkMode.Default,
             "none" => NetworkMode.None,
             var other => throw new SandboxException($"Invalid network '{InputValidation.Printable(other)}': use \"default\" or \"none\"."),
@@ -64,6 +65,9 @@ public sealed class SpecResolver(SandboxMcpOptions options)
             Pids = profile.Pids ?? defaults.Pids ?? DefaultPids,
             OpenFiles = profile.OpenFiles ?? defaults.OpenFiles ?? DefaultOpenFiles,
             Network = network,
+            ReadOnlyPaths = [.. (defaults.ReadOnlyPaths ?? []).Concat(profile.ReadOnlyPaths ?? []).Distinct(StringComparer.Ordinal)],
+            ReadWritePaths = [.. (defaults.ReadWritePaths ?? []).Concat(profile.ReadWritePaths ?? []).Distinct(StringComparer.Ordinal)],
+            DeniedPaths = [.. (defaults.DeniedPaths ?? []).Concat(profile.DeniedPaths ?? []).Distinct(StringComparer.Ordinal)],
             Env = Environment(name),
         };
         return new ResolvedRequest(tier, spec);

@@ -5,4 +5,5 @@ namespace SandboxMcp.Runtimes;
 /// <param name="Isolation">A plain sentence: VM, namespaces, OS sandbox, or none.</param>
 /// <param name="Limits">Limits that are enforced, one phrase each.</param>
 /// <param name="Network">Network access as enforced.</param>
-public sealed record IsolationInfo(string Engine, string Isolation, IReadOnlyList<string> Limits, string Network);
+/// <param name="Policy">For OS sandboxes: what may be written, read and never touched, one phrase each.</param>
+public sealed record IsolationInfo(string Engine, string Isolation, IReadOnlyList<string> Limits, string Network, IReadOnlyList<string>? Policy = null);

@@ -8,4 +8,7 @@ public enum NetworkMode
 
     /// <summary>Loopback only.</summary>
     None,
+
+    /// <summary>Not chosen: the tier's default (vm: the engine's network; seatbelt: none; native: the host's).</summary>
+    Unspecified,
 }

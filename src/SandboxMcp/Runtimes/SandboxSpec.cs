@@ -27,6 +27,15 @@ public sealed record SandboxSpec
     /// <summary>Network access.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>Extra host paths readable inside (seatbelt tier), as configured (<c>~</c> not yet expanded).</summary>
+    public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
+
+    /// <summary>Extra host paths readable and writable inside (seatbelt tier), as configured.</summary>
+    public IReadOnlyList<string> ReadWritePaths { get; init; } = [];
+
+    /// <summary>Host paths denied inside (seatbelt tier) on top of the built-in credential list, as configured.</summary>
+    public IReadOnlyList<string> DeniedPaths { get; init; } = [];
+
     /// <summary>Environment every process in the sandbox starts with (profile env and passed-through variables).</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 

@@ -130,6 +130,11 @@ public sealed class LifecycleTools(SandboxManager manager)
             text.Append(CultureInfo.InvariantCulture, $"isolation: {s.Isolation}\n");
             text.Append(CultureInfo.InvariantCulture, $"limits: {string.Join("; ", s.Limits)}\n");
             text.Append(CultureInfo.InvariantCulture, $"network: {s.Network}\n");
+            foreach (var line in s.Policy ?? [])
+            {
+                text.Append("policy: ").Append(line).Append('\n');
+            }
+
             if (s.Image is not null)
             {
                 text.Append(CultureInfo.InvariantCulture, $"image: {s.Image}\n");

@@ -23,7 +23,7 @@ public abstract class ServerTest : IAsyncLifetime
 
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         RequireEngine();
         _server = await ServerHarness.StartAsync(new ServerOptions { Config = Config }, Ct);

@@ -17,7 +17,7 @@ public sealed class SpecResolverTests
         Assert.Null(resolved.RequestedTier);
         Assert.Equal(2, resolved.Spec.Cpus);
         Assert.Equal(1L << 30, resolved.Spec.MemoryBytes);
-        Assert.Equal(NetworkMode.Default, resolved.Spec.Network);
+        Assert.Equal(NetworkMode.Unspecified, resolved.Spec.Network);
         Assert.Equal("localhost/sandbox-mcp-base:bookworm", resolved.Spec.Image);
     }
 

@@ -67,6 +67,22 @@ public sealed partial class NativeWatchdog(ILogger<NativeWatchdog> logger, TimeP
         return (processes.Sum(p => p.RssBytes), processes.Count);
     }
 
+    /// <summary>What a watched sandbox uses now (memory and processes; CPU is not measured).</summary>
+    public ResourceUsage Usage(string sandboxId, SandboxSpec spec)
+    {
+        if (!ProcFs.IsAvailable)
+        {
+            return new ResourceUsage(null, null, spec.MemoryBytes, null);
+        }
+
+        var (rss, processes) = Sample(sandboxId);
+        return new ResourceUsage(null, rss, spec.MemoryBytes, processes);
+    }
+
+    /// <summary>The reason for a 137 or 124 exit when the watchdog killed something since <paramref name="since"/>.</summary>
+    public string? Explain(string sandboxId, int exitCode, DateTimeOffset since) =>
+        exitCode is 137 or 124 ? LastKillSince(sandboxId, since)?.Reason : null;
+
     /// <summary>One pass over /proc; public for tests.</summary>
     public void Check()
     {
