@@ -44,15 +44,19 @@ public sealed partial class SandboxManager
                 view.DroppedStderrBytes));
         }, cancellationToken);
 
-    /// <summary>Stops a background process for good: its whole process group inside the sandbox.</summary>
-    public Task<BackgroundInfo> KillBackgroundAsync(string name, string id, string signal, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Stops a background process for good: its whole process group inside the sandbox. Returns whether it had
+    /// already ended (then nothing was signalled).
+    /// </summary>
+    public Task<(BackgroundInfo Info, bool AlreadyEnded)> KillBackgroundAsync(string name, string id, string signal, CancellationToken cancellationToken) =>
         UseExistingAsync(name, async sandbox =>
         {
             var process = sandbox.Background.Get(id);
+            var alreadyEnded = process.HasEnded;
             var since = time.GetUtcNow();
             await process.StopAsync(signal, new BackgroundOptions().StopGrace, cancellationToken);
             sandbox.Audit("kill", $"{id} ({signal})", since, null, null);
-            return process.Describe();
+            return (process.Describe(), alreadyEnded);
         }, cancellationToken);
 
     /// <summary>A directory for a background process: the shell's, or <paramref name="workDir"/> relative to it.</summary>

@@ -96,8 +96,10 @@ public sealed class BackgroundTools(SandboxManager manager)
         CancellationToken cancellationToken = default)
     {
         var name = StopSignals.Parse(signal);
-        var info = await manager.KillBackgroundAsync(sandbox, id, name, cancellationToken);
-        var text = $"{info.Id} (pid {info.Pid}) {info.State}: sent {name} to its process group; restarts {info.Restarts}.";
+        var (info, alreadyEnded) = await manager.KillBackgroundAsync(sandbox, id, name, cancellationToken);
+        var text = alreadyEnded
+            ? $"{info.Id} had already ended ({info.LastExit ?? info.State}); nothing to stop. Its logs stay readable."
+            : $"{info.Id} (pid {info.Pid}) {info.State}: sent {name} to its process group (KILL after 3 s for what was left); restarts {info.Restarts}.";
         return ToolResults.Structured(text, info);
     }
 }

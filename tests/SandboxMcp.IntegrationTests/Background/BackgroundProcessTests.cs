@@ -190,6 +190,32 @@ public abstract class BackgroundProcessTests : ServerTest
         Assert.Contains("no background processes", error, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task ServerShutdown_EndsBackgroundProcesses()
+    {
+        var marker = Marker();
+        await Server.CallOkAsync("bg", new { command = $"sleep {marker}1 & sleep {marker}2", restart = "always" }, Ct);
+        await ProcessProbe.WaitUntilAsync(() => HostProcessesWith(marker) == 2, Deadline, "the sleeps to start", Ct);
+
+        await Server.RestartAsync(cancellationToken: Ct);
+
+        await ProcessProbe.WaitUntilAsync(() => HostProcessesWith(marker) == 0, TimeSpan.FromSeconds(10), "no background process left after shutdown", Ct);
+        var error = await Server.CallErrorAsync("kill", new { id = "bg-000000" }, Ct);
+        Assert.Contains("no background processes from this server", error, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Kill_EndedProcess_SaysSoAndSignalsNothing()
+    {
+        var id = (await Server.CallOkAsync("bg", new { command = "exit 4" }, Ct)).Get("id");
+        await PollLogsAsync(id, l => l.Get("state") == "exited");
+
+        var killed = await Server.CallOkAsync("kill", new { id }, Ct);
+
+        Assert.Contains("had already ended (exited with code 4)", killed.Text, StringComparison.Ordinal);
+        Assert.Equal("exited", killed.Get("state"));
+    }
+
     /// <summary>A number no other test uses, to find this test's processes by their command line.</summary>
     protected static string Marker() => "31" + Random.Shared.Next(100_000, 999_999).ToString(CultureInfo.InvariantCulture);
 
