@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SandboxMcp.Background;
 using SandboxMcp.Configuration;
 using SandboxMcp.Runtimes;
 using SandboxMcp.Shell;
@@ -35,16 +36,18 @@ public sealed class Sandbox : IAsyncDisposable
         _toolEnv = new Dictionary<string, string>(record.Env, StringComparer.Ordinal);
         _ctlSocket = Handle.Properties?.GetValueOrDefault(RuntimeHandle.CtlSocketProperty);
         Launcher = new SandboxLauncher(runtime, Handle, Environment);
+        var statePath = Handle.ScratchDir + "/shell.env";
         Shell = new PersistentShell(
             Launcher,
             new ShellOptions
             {
-                StatePath = Handle.ScratchDir + "/shell.env",
+                StatePath = statePath,
                 WorkDir = Handle.WorkDir,
                 MaxOutputBytes = options.MaxOutputBytes,
             },
             loggers.CreateLogger<PersistentShell>(),
             time);
+        Background = new BackgroundProcesses(Launcher, statePath, new BackgroundOptions(), loggers, time);
         LastUsedAt = time.GetUtcNow();
     }
 
@@ -65,6 +68,9 @@ public sealed class Sandbox : IAsyncDisposable
 
     /// <summary>The persistent shell.</summary>
     public PersistentShell Shell { get; }
+
+    /// <summary>Its background processes (started by this server; they see the shell's exported variables).</summary>
+    public BackgroundProcesses Background { get; }
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -253,6 +259,10 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => Shell.DisposeAsync();
+    /// <summary>Ends its background processes and its shell.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Background.DisposeAsync();
+        await Shell.DisposeAsync();
+    }
 }

@@ -62,7 +62,8 @@ public sealed partial class SandboxManager
                 : null,
             record.Spec.Parent,
             record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString(),
-            isolation.Policy);
+            isolation.Policy,
+            local?.Background.List());
         if (local is null)
         {
             await sandbox.DisposeAsync();

@@ -20,6 +20,7 @@ namespace SandboxMcp.Manager;
 /// <param name="Runtimes">Availability of every runtime on this machine.</param>
 /// <param name="TierNote">Why the tier is weaker than the strongest one, when it was chosen automatically.</param>
 /// <param name="Parent">The parent, for a child sandbox.</param>
+/// <param name="Background">Background processes this server started in it.</param>
 /// <param name="SpawnPolicy">What it may spawn (sandbox-ctl at /run/sandbox-ctl.sock, or $SANDBOX_CTL_SOCKET), or null.</param>
 /// <param name="Policy">On the seatbelt tier: writable roots, readable paths, denied paths.</param>
 public sealed record SandboxStatus(
@@ -43,7 +44,8 @@ public sealed record SandboxStatus(
     string? TierNote = null,
     string? Parent = null,
     string? SpawnPolicy = null,
-    IReadOnlyList<string>? Policy = null);
+    IReadOnlyList<string>? Policy = null,
+    IReadOnlyList<Background.BackgroundInfo>? Background = null);
 
 /// <summary>Whether a runtime can be used here.</summary>
 /// <param name="Name">Runtime name.</param>

@@ -58,55 +58,88 @@ internal static class ShellScripts
             : $"__mcp_run {ShellQuoting.Quote(command)} {ShellQuoting.Quote(workDir)}; __mcp_end {nonce}\n";
 
     /// <summary>
-    /// Kills the descendants of <c>$1</c> (and <c>$1</c> itself when <c>$2</c> is 1) inside the sandbox: TERM,
-    /// then KILL after up to half a second. Walks parent links in /proc, or <c>ps</c> where there is no /proc.
+    /// Shell functions over the sandbox's process table. <c>__mcp_table</c> prints <c>pid:ppid:pgid:rss_kb</c> lines
+    /// from /proc (or <c>ps</c> where there is none; rss needs <c>__mcp_pagekb</c> set on /proc).
+    /// <c>__mcp_family ROOT WITH_GROUP</c> sets <c>__found</c> to " ROOT descendants… " and, with WITH_GROUP 1,
+    /// every process of the process group ROOT leads (which catches children that were re-parented to init).
     /// </summary>
-    public const string KillTree = """
-        root=$1 with_root=$2
-        pairs() {
+    public const string ProcessFamily = """
+        __mcp_pagekb=${__mcp_pagekb:-4}
+        __mcp_table() {
           if [ -r /proc/self/stat ]; then
             for __f in /proc/[0-9]*/stat; do
-              read -r __l <"$__f" 2>/dev/null || continue
+              { read -r __l <"$__f"; } 2>/dev/null || continue
               __rest=${__l##*) }
               set -- $__rest
-              printf '%s:%s\n' "${__l%% *}" "$2"
+              printf '%s:%s:%s:%s\n' "${__l%% *}" "$2" "$3" "$((${22} * __mcp_pagekb))"
             done
           else
-            ps -A -o pid= -o ppid= | while read -r __a __b; do printf '%s:%s\n' "$__a" "$__b"; done
+            ps -A -o pid= -o ppid= -o pgid= -o rss= | while read -r __a __b __c __d; do printf '%s:%s:%s:%s\n' "$__a" "$__b" "$__c" "${__d:-0}"; done
           fi
         }
-        tree() {
-          __pairs=$(pairs)
-          __found=" $root "
+        __mcp_family() {
+          __table=$(__mcp_table)
+          __found=" $1 "
+          if [ "$2" = 1 ]; then
+            for __p in $__table; do
+              __r=${__p#*:}
+              __r=${__r#*:}
+              if [ "${__r%%:*}" = "$1" ]; then
+                case "$__found" in *" ${__p%%:*} "*) ;; *) __found="$__found${__p%%:*} " ;; esac
+              fi
+            done
+          fi
           __more=1
           while [ "$__more" = 1 ]; do
             __more=0
-            for __p in $__pairs; do
-              case "$__found" in *" ${__p#*:} "*)
+            for __p in $__table; do
+              __r=${__p#*:}
+              case "$__found" in *" ${__r%%:*} "*)
                 case "$__found" in *" ${__p%%:*} "*) ;; *) __found="$__found${__p%%:*} "; __more=1 ;; esac ;;
               esac
             done
           done
+        }
+
+        """;
+
+    /// <summary>
+    /// Kills the descendants of <c>$1</c> (and <c>$1</c> itself when <c>$2</c> is 1; with <c>$4</c> 1 also its process
+    /// group) inside the sandbox: signal <c>$3</c> (default TERM), then KILL after <c>$5</c> tenths of a second
+    /// (default 5) for whatever is left. Walks parent links in /proc, or <c>ps</c> where there is no /proc.
+    /// </summary>
+    public const string KillTree = ProcessFamily + """
+        root=$1 with_root=$2 sig=${3:-TERM} with_group=${4:-0} grace=${5:-5}
+        victims() {
+          __mcp_family "$root" "$with_group"
           for __p in $__found; do
             if [ "$__p" != "$root" ] || [ "$with_root" = 1 ]; then printf '%s ' "$__p"; fi
           done
         }
-        victims=$(tree)
-        [ -n "$victims" ] || exit 0
-        kill -TERM $victims 2>/dev/null
+        v=$(victims)
+        [ -n "$v" ] || exit 0
+        kill -s "$sig" $v 2>/dev/null
         i=0
-        while [ $i -lt 5 ]; do
+        while [ $i -lt "$grace" ]; do
           sleep 0.1 2>/dev/null || sleep 1
           alive=
-          for p in $victims; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+          for p in $v; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
           [ -n "$alive" ] || exit 0
           i=$((i+1))
         done
-        kill -KILL $(tree) $victims 2>/dev/null
+        kill -s KILL $(victims) $v 2>/dev/null
         exit 0
         """;
 
     /// <summary>Arguments for <see cref="KillTree"/>.</summary>
     public static IReadOnlyList<string> KillTreeArgv(int pid, bool includeRoot) =>
         ["sh", "-c", KillTree, "sandbox-mcp-kill", pid.ToString(CultureInfo.InvariantCulture), includeRoot ? "1" : "0"];
+
+    /// <summary>
+    /// Arguments for <see cref="KillTree"/> that end <paramref name="pid"/>, its descendants and its process group:
+    /// <paramref name="signal"/> first, KILL after <paramref name="grace"/> for whatever is left.
+    /// </summary>
+    public static IReadOnlyList<string> KillFamilyArgv(int pid, string signal, TimeSpan grace) =>
+        ["sh", "-c", KillTree, "sandbox-mcp-kill", pid.ToString(CultureInfo.InvariantCulture), "1", signal, "1",
+            ((int)Math.Ceiling(grace.TotalSeconds * 10)).ToString(CultureInfo.InvariantCulture)];
 }

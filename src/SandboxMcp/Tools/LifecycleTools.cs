@@ -157,6 +157,13 @@ public sealed class LifecycleTools(SandboxManager manager)
             {
                 text.Append("env set: ").Append(string.Join(", ", s.EnvSet)).Append('\n');
             }
+
+            foreach (var bg in s.Background ?? [])
+            {
+                text.Append(CultureInfo.InvariantCulture, $"bg {bg.Id}: {bg.State}, pid {bg.Pid}, restarts {bg.Restarts}");
+                text.Append(bg.UptimeSeconds is { } up ? string.Create(CultureInfo.InvariantCulture, $", up {up:0.#} s") : "");
+                text.Append(bg.Health is { } health ? $", {health}" : "").Append(": ").Append(bg.Command.Split('\n', 2)[0]).Append('\n');
+            }
         }
 
         if (s.TierNote is { } tierNote)

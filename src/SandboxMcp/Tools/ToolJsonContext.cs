@@ -15,6 +15,8 @@ namespace SandboxMcp.Tools;
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(Background.BackgroundInfo))]
+[JsonSerializable(typeof(Background.LogsResult))]
 [JsonSerializable(typeof(FileReadResult))]
 [JsonSerializable(typeof(SandboxStatus))]
 [JsonSerializable(typeof(SandboxSummary))]

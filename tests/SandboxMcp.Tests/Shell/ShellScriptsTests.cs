@@ -37,6 +37,14 @@ public sealed class ShellScriptsTests
     }
 
     [Fact]
+    public void KillFamilyArgv_SignalsTheGroupWithGraceInTenths()
+    {
+        var argv = ShellScripts.KillFamilyArgv(77, "INT", TimeSpan.FromSeconds(3));
+
+        Assert.Equal(["sh", "-c", ShellScripts.KillTree, "sandbox-mcp-kill", "77", "1", "INT", "1", "30"], argv);
+    }
+
+    [Fact]
     public void Nonce_IsFreshAndUnguessable()
     {
         var nonces = Enumerable.Range(0, 1000).Select(_ => ShellSession.NewNonce()).ToHashSet();
