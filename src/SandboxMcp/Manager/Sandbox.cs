@@ -242,7 +242,7 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    private async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
+    internal async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
     {
         switch (await Runtime.InspectAsync(Handle, cancellationToken))
         {

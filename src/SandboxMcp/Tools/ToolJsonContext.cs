@@ -16,6 +16,7 @@ namespace SandboxMcp.Tools;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(FileReadResult))]
+[JsonSerializable(typeof(TransferResult))]
 [JsonSerializable(typeof(SandboxStatus))]
 [JsonSerializable(typeof(SandboxSummary))]
 [JsonSerializable(typeof(HistoryEntry))]

@@ -1,0 +1,80 @@
+using System.Globalization;
+using SandboxMcp.Common;
+using SandboxMcp.Transfer;
+
+namespace SandboxMcp.Manager;
+
+public sealed partial class SandboxManager
+{
+    /// <summary>Uploads a host file or directory (already resolved under the host roots) to <paramref name="path"/>.</summary>
+    public Task<TransferResult> UploadAsync(string name, string hostPath, string path, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        UseAsync(name, sandbox => AuditedAsync(
+            sandbox,
+            "upload",
+            $"{hostPath} -> {path}",
+            async () =>
+            {
+                var result = await SandboxTar.UploadAsync(sandbox.Launcher, hostPath, SandboxPaths.Absolute(path, sandbox.WorkingDirectory), progress, cancellationToken);
+                return (result, $"{hostPath} -> {result.Path} ({Describe(result)})");
+            },
+            cancellationToken), cancellationToken);
+
+    /// <summary>Downloads <paramref name="path"/> from the sandbox to a host path already resolved under the host roots.</summary>
+    public Task<TransferResult> DownloadAsync(string name, string path, string hostPath, bool overwrite, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        UseAsync(name, sandbox => AuditedAsync(
+            sandbox,
+            "download",
+            $"{path} -> {hostPath}",
+            async () =>
+            {
+                var result = await SandboxTar.DownloadAsync(sandbox.Launcher, SandboxPaths.Absolute(path, sandbox.WorkingDirectory), hostPath, overwrite, progress, cancellationToken);
+                return (result, $"{result.Path} -> {result.HostPath} ({Describe(result)})");
+            },
+            cancellationToken), cancellationToken);
+
+    /// <summary>Writes several files through one tar stream; paths are absolute or relative to the shell's directory.</summary>
+    public Task<IReadOnlyList<(string Path, int Bytes)>> BatchWriteAsync(string name, IReadOnlyList<(string Path, byte[] Content)> files, CancellationToken cancellationToken) =>
+        UseAsync(name, sandbox => AuditedAsync(
+            sandbox,
+            "batch_write",
+            $"{files.Count} files",
+            async () =>
+            {
+                var absolute = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+                foreach (var (path, content) in files)
+                {
+                    if (path.EndsWith('/'))
+                    {
+                        throw new SandboxException($"{path} is a directory path: name a file.");
+                    }
+
+                    absolute[SandboxPaths.Absolute(path, sandbox.WorkingDirectory, "files")] = content;
+                }
+
+                await SandboxTar.WriteFilesAsync(sandbox.Launcher, [.. absolute.Select(f => (f.Key, f.Value))], cancellationToken);
+                IReadOnlyList<(string, int)> written = [.. absolute.Select(f => (f.Key, f.Value.Length))];
+                return (written, $"{absolute.Count} files ({SandboxFiles.Bytes(absolute.Sum(f => (long)f.Value.Length))}): {string.Join(", ", absolute.Keys.Take(5))}{(absolute.Count > 5 ? ", …" : "")}");
+            },
+            cancellationToken), cancellationToken);
+
+    /// <summary>Runs a transfer, records it in the audit history, and turns a vanished sandbox into a recreate.</summary>
+    private async Task<T> AuditedAsync<T>(Sandbox sandbox, string tool, string summary, Func<Task<(T Result, string Summary)>> operation, CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow();
+        try
+        {
+            var (result, done) = await operation();
+            sandbox.Audit(tool, done, since, 0, null);
+            return result;
+        }
+        catch (SandboxException ex)
+        {
+            await sandbox.ThrowIfGoneAsync(ex, cancellationToken);
+            sandbox.Audit(tool, summary, since, null, ex.Message);
+            throw;
+        }
+    }
+
+    private static string Describe(TransferResult result) =>
+        string.Create(CultureInfo.InvariantCulture, $"{result.Files} files, {result.Directories} dirs, {result.Links} links, {SandboxFiles.Bytes(result.Bytes)}");
+}

@@ -1,0 +1,69 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+using SandboxMcp.Common;
+using SandboxMcp.Manager;
+using SandboxMcp.Transfer;
+
+namespace SandboxMcp.Tools;
+
+/// <summary>Files between the host and a sandbox: upload and download as tar streams.</summary>
+[McpServerToolType]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "MCP argument names are the parameter names: the public contract says host_path.")]
+public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
+{
+    /// <summary>Uploads a host file or directory.</summary>
+    [McpServerTool(Name = "upload", Title = "Upload from the host", Destructive = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(TransferResult))]
+    [Description("Copy a file or directory from the host into a sandbox (a tar stream: modes and symbolic links kept, binary files byte-identical, any size, with progress). A directory's contents go into path (created when missing, existing files replaced); a file goes to path, or into it when path is a directory or ends with '/'. host_path must lie under the server's host roots.")]
+    public async Task<CallToolResult> UploadAsync(
+        [Description("Host file or directory, absolute, ~/…, or relative to the first host root, e.g. \"~/src/app\".")] string host_path,
+        [Description("Destination inside the sandbox, absolute or relative to the shell's current directory, e.g. \"app\" or \"/workspace/data/\".")] string path,
+        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var real = hostPaths.Resolve(host_path);
+        if (HostFiles.Kind(real) == HostFileKind.Missing)
+        {
+            throw new SandboxException($"host_path {host_path} does not exist ({real}): give an existing file or directory.");
+        }
+
+        InputValidation.SandboxPath(path);
+        var result = await manager.UploadAsync(sandbox, real, path, Progress(progress), cancellationToken);
+        return ToolResults.Structured(Format("Uploaded", result, $"{result.HostPath} -> {result.Path}"), result);
+    }
+
+    /// <summary>Downloads a sandbox file or directory to the host.</summary>
+    [McpServerTool(Name = "download", Title = "Download to the host", Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(TransferResult))]
+    [Description("Copy a file or directory from a sandbox to the host (a tar stream: modes and symbolic links kept, binary files byte-identical, with progress). A directory's contents go into host_path (created when missing); a file goes to host_path, or into it when it is an existing directory. Never replaces an existing host file unless overwrite is true; entries that would land outside host_path ('..', absolute names, through symbolic links) are refused and nothing is written.")]
+    public async Task<CallToolResult> DownloadAsync(
+        [Description("File or directory inside the sandbox, absolute or relative to the shell's current directory, e.g. \"dist\".")] string path,
+        [Description("Host destination under the server's host roots, absolute, ~/…, or relative to the first host root, e.g. \"~/src/app/dist\".")] string host_path,
+        [Description("Replace host files that already exist (default false: refuse and change nothing).")] bool overwrite = false,
+        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        InputValidation.SandboxPath(path);
+        var real = hostPaths.Resolve(host_path);
+        var result = await manager.DownloadAsync(sandbox, path, real, overwrite, Progress(progress), cancellationToken);
+        return ToolResults.Structured(Format("Downloaded", result, $"{result.Path} -> {result.HostPath}"), result);
+    }
+
+    private static ToolProgress? Progress(IProgress<ProgressNotificationValue>? progress) => progress is null ? null : new ToolProgress(progress);
+
+    private static string Format(string verb, TransferResult result, string route)
+    {
+        var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"{verb} {result.Kind} {route}: ");
+        text.Append(CultureInfo.InvariantCulture, $"{result.Files} files, {result.Directories} directories, {result.Links} symbolic links, {SandboxFiles.Bytes(result.Bytes)} in {result.DurationMs} ms");
+        if (result.Note is { } note)
+        {
+            text.Append("\n[note: ").Append(note).Append(']');
+        }
+
+        return text.ToString();
+    }
+}
