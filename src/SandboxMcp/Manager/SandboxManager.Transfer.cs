@@ -1,6 +1,7 @@
 using System.Globalization;
 using SandboxMcp.Common;
 using SandboxMcp.Transfer;
+using SandboxMcp.Transfer.Git;
 
 namespace SandboxMcp.Manager;
 
@@ -56,6 +57,27 @@ public sealed partial class SandboxManager
                 return (written, $"{absolute.Count} files ({SandboxFiles.Bytes(absolute.Sum(f => (long)f.Value.Length))}): {string.Join(", ", absolute.Keys.Take(5))}{(absolute.Count > 5 ? ", …" : "")}");
             },
             cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Clones a repository inside the sandbox into <paramref name="path"/> (default: the name git would pick). The
+    /// token reaches only the git process; the audit records the URL without user information.
+    /// </summary>
+    public Task<GitCloneResult> GitCloneAsync(string name, string url, string? path, string? branch, string? token, TimeSpan timeout, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        UseAsync(name, sandbox =>
+        {
+            var target = SandboxPaths.Absolute(path ?? GitUrl.DefaultDirectory(url), sandbox.WorkingDirectory);
+            var shown = new SecretScrubber(GitCredentials.Secrets(token, url)).Scrub(GitUrl.Redact(url));
+            return AuditedAsync(
+                sandbox,
+                "git_clone",
+                $"{shown} -> {target}",
+                async () =>
+                {
+                    var result = await GitClone.RunAsync(sandbox.Launcher, url, target, branch, token, timeout, progress, cancellationToken);
+                    return (result, $"{shown} -> {target} ({result.Branch ?? "no branch"} {result.Commit?[..Math.Min(12, result.Commit.Length)]})");
+                },
+                cancellationToken);
+        }, cancellationToken);
 
     /// <summary>Runs a transfer, records it in the audit history, and turns a vanished sandbox into a recreate.</summary>
     private async Task<T> AuditedAsync<T>(Sandbox sandbox, string tool, string summary, Func<Task<(T Result, string Summary)>> operation, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ namespace SandboxMcp.Tools;
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(FileReadResult))]
 [JsonSerializable(typeof(TransferResult))]
+[JsonSerializable(typeof(SandboxMcp.Transfer.Git.GitCloneResult))]
 [JsonSerializable(typeof(SandboxStatus))]
 [JsonSerializable(typeof(SandboxSummary))]
 [JsonSerializable(typeof(HistoryEntry))]

@@ -7,6 +7,7 @@ using ModelContextProtocol.Server;
 using SandboxMcp.Common;
 using SandboxMcp.Manager;
 using SandboxMcp.Transfer;
+using SandboxMcp.Transfer.Git;
 
 namespace SandboxMcp.Tools;
 
@@ -51,6 +52,37 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
         var real = hostPaths.Resolve(host_path);
         var result = await manager.DownloadAsync(sandbox, path, real, overwrite, Progress(progress), cancellationToken);
         return ToolResults.Structured(Format("Downloaded", result, $"{result.Path} -> {result.HostPath}"), result);
+    }
+
+    /// <summary>Clones a git repository inside the sandbox.</summary>
+    [McpServerTool(Name = "git_clone", Title = "Clone a git repository", Destructive = false, Idempotent = false, OpenWorld = true, UseStructuredContent = true, OutputSchemaType = typeof(GitCloneResult))]
+    [Description("Clone a git repository inside a sandbox (git runs there, with progress). URLs: https://, http://, git://, ssh://, git@host:path, or file:///path inside the sandbox. A token for a private https repository is given to that one git process only (an HTTP header in its environment): never written to git config, history, logs or results.")]
+    public async Task<CallToolResult> GitCloneAsync(
+        [Description("Repository URL, e.g. \"https://github.com/owner/repo.git\".")] string url,
+        [Description("Directory to clone into, absolute or relative to the shell's current directory (default: the repository name, as git picks it).")] string? path = null,
+        [Description("Branch or tag to check out (default: the remote's default branch).")] string? branch = null,
+        [Description("Access token for a private https repository (sent as HTTP Basic x-access-token, as GitHub, GitLab and Gitea accept).")] string? token = null,
+        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
+        [Description("Seconds before the clone is stopped (default 600).")] double? timeout = null,
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        GitUrl.Validate(url);
+        if (path is not null)
+        {
+            InputValidation.SandboxPath(path);
+        }
+
+        if (branch is not null && (branch.Length == 0 || branch.StartsWith('-') || branch.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))))
+        {
+            throw new SandboxException($"Invalid branch '{InputValidation.Printable(branch)}': give a branch or tag name such as \"main\" or \"v1.2.0\" (no spaces, not starting with '-').");
+        }
+
+        var maxTimeout = manager.Options.MaxTimeoutSeconds;
+        var limit = InputValidation.Timeout(timeout, Math.Min(600, maxTimeout), maxTimeout);
+        var result = await manager.GitCloneAsync(sandbox, url, path, branch, string.IsNullOrEmpty(token) ? null : token, limit, Progress(progress), cancellationToken);
+        var text = $"Cloned {result.Url} into {result.Path}" + (result.Branch is null ? " (empty repository)" : $" ({result.Branch} at {result.Commit})") + $" in {result.DurationMs} ms";
+        return ToolResults.Structured(text, result);
     }
 
     private static ToolProgress? Progress(IProgress<ProgressNotificationValue>? progress) => progress is null ? null : new ToolProgress(progress);
