@@ -4,6 +4,7 @@ using SandboxMcp.Runtimes;
 using SandboxMcp.Shell;
 using SandboxMcp.State;
 using SandboxMcp.Transfer;
+using SandboxMcp.Transfer.Sync;
 
 namespace SandboxMcp.Manager;
 
@@ -65,6 +66,9 @@ public sealed class Sandbox : IAsyncDisposable
 
     /// <summary>The persistent shell.</summary>
     public PersistentShell Shell { get; }
+
+    /// <summary>Host directories mirrored into this sandbox; they stop with it.</summary>
+    public SandboxSyncs Syncs { get; } = new();
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -254,5 +258,9 @@ public sealed class Sandbox : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Shell.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Syncs.DisposeAsync();
+        await Shell.DisposeAsync();
+    }
 }

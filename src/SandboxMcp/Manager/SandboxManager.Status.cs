@@ -61,7 +61,8 @@ public sealed partial class SandboxManager
                 ? await catalog.ExplainWeakerTierAsync(record.Spec.Tier, record.Spec, cancellationToken)
                 : null,
             record.Spec.Parent,
-            record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString());
+            record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString(),
+            local?.Syncs.List());
         if (local is null)
         {
             await sandbox.DisposeAsync();

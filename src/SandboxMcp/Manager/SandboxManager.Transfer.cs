@@ -2,6 +2,7 @@ using System.Globalization;
 using SandboxMcp.Common;
 using SandboxMcp.Transfer;
 using SandboxMcp.Transfer.Git;
+using SandboxMcp.Transfer.Sync;
 
 namespace SandboxMcp.Manager;
 
@@ -78,6 +79,38 @@ public sealed partial class SandboxManager
                 },
                 cancellationToken);
         }, cancellationToken);
+
+    /// <summary>Starts mirroring a host directory (resolved under the host roots) into <paramref name="path"/>; returns after the initial copy.</summary>
+    public Task<(SyncInfo Sync, TransferCounts Initial)> SyncStartAsync(string name, string hostPath, string path, IProgress<string>? progress, CancellationToken cancellationToken) =>
+        UseAsync(name, sandbox => AuditedAsync(
+            sandbox,
+            "sync_start",
+            $"{hostPath} -> {path}",
+            async () =>
+            {
+                var target = SandboxPaths.Absolute(path, sandbox.WorkingDirectory);
+                var (session, initial) = await sandbox.Syncs.StartAsync(hostPath, target, sandbox.Launcher, () => Touch(name), time, progress, cancellationToken);
+                return ((session.Info, initial), $"{session.Id}: {hostPath} -> {target} ({initial.Files} files)");
+            },
+            cancellationToken), cancellationToken);
+
+    /// <summary>Stops a sync of this server, looked up in <paramref name="name"/> first, then in every sandbox it holds.</summary>
+    public async Task<SyncInfo> SyncStopAsync(string name, string id, CancellationToken cancellationToken)
+    {
+        InputValidation.SandboxName(name);
+        var owners = _sandboxes.TryGetValue(name, out var named) ? [named, .. _sandboxes.Values.Where(s => s != named)] : _sandboxes.Values.ToList();
+        foreach (var sandbox in owners)
+        {
+            if (await sandbox.Syncs.StopAsync(id) is { } stopped)
+            {
+                sandbox.Audit("sync_stop", $"{id}: {stopped.HostPath} -> {stopped.Path} ({stopped.FilesSynced} files synced)", time.GetUtcNow(), 0, null);
+                return stopped;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        throw new SandboxException($"There is no running sync '{InputValidation.Printable(id)}' in this server: status lists the running syncs of a sandbox.");
+    }
 
     /// <summary>Runs a transfer, records it in the audit history, and turns a vanished sandbox into a recreate.</summary>
     private async Task<T> AuditedAsync<T>(Sandbox sandbox, string tool, string summary, Func<Task<(T Result, string Summary)>> operation, CancellationToken cancellationToken)

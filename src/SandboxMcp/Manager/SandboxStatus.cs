@@ -20,6 +20,7 @@ namespace SandboxMcp.Manager;
 /// <param name="Runtimes">Availability of every runtime on this machine.</param>
 /// <param name="TierNote">Why the tier is weaker than the strongest one, when it was chosen automatically.</param>
 /// <param name="Parent">The parent, for a child sandbox.</param>
+/// <param name="Syncs">Host directories this server mirrors into it (sync_start).</param>
 /// <param name="SpawnPolicy">What it may spawn (sandbox-ctl at /run/sandbox-ctl.sock, or $SANDBOX_CTL_SOCKET), or null.</param>
 public sealed record SandboxStatus(
     string Name,
@@ -41,7 +42,8 @@ public sealed record SandboxStatus(
     IReadOnlyList<RuntimeStatus> Runtimes,
     string? TierNote = null,
     string? Parent = null,
-    string? SpawnPolicy = null);
+    string? SpawnPolicy = null,
+    IReadOnlyList<SandboxMcp.Transfer.Sync.SyncInfo>? Syncs = null);
 
 /// <summary>Whether a runtime can be used here.</summary>
 /// <param name="Name">Runtime name.</param>

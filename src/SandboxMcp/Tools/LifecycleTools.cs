@@ -152,6 +152,12 @@ public sealed class LifecycleTools(SandboxManager manager)
             {
                 text.Append("env set: ").Append(string.Join(", ", s.EnvSet)).Append('\n');
             }
+
+            foreach (var sync in s.Syncs ?? [])
+            {
+                text.Append(CultureInfo.InvariantCulture, $"sync {sync.Id}: {sync.HostPath} -> {sync.Path}, {sync.FilesSynced} files synced, last {sync.LastSyncAt:u}");
+                text.Append(sync.LastError is { } error ? $", last error: {error}" : "").Append('\n');
+            }
         }
 
         if (s.TierNote is { } tierNote)

@@ -18,6 +18,7 @@ namespace SandboxMcp.Tools;
 [JsonSerializable(typeof(FileReadResult))]
 [JsonSerializable(typeof(TransferResult))]
 [JsonSerializable(typeof(SandboxMcp.Transfer.Git.GitCloneResult))]
+[JsonSerializable(typeof(SandboxMcp.Transfer.Sync.SyncInfo))]
 [JsonSerializable(typeof(SandboxStatus))]
 [JsonSerializable(typeof(SandboxSummary))]
 [JsonSerializable(typeof(HistoryEntry))]

@@ -8,6 +8,7 @@ using SandboxMcp.Common;
 using SandboxMcp.Manager;
 using SandboxMcp.Transfer;
 using SandboxMcp.Transfer.Git;
+using SandboxMcp.Transfer.Sync;
 
 namespace SandboxMcp.Tools;
 
@@ -83,6 +84,35 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
         var result = await manager.GitCloneAsync(sandbox, url, path, branch, string.IsNullOrEmpty(token) ? null : token, limit, Progress(progress), cancellationToken);
         var text = $"Cloned {result.Url} into {result.Path}" + (result.Branch is null ? " (empty repository)" : $" ({result.Branch} at {result.Commit})") + $" in {result.DurationMs} ms";
         return ToolResults.Structured(text, result);
+    }
+
+    /// <summary>Starts mirroring a host directory into a sandbox.</summary>
+    [McpServerTool(Name = "sync_start", Title = "Mirror a host directory", Destructive = true, Idempotent = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(SyncInfo))]
+    [Description("Mirror a host directory into a sandbox live: an initial copy, then every save, deletion and rename on the host is pushed within about a second (batched through tar). .git/ and the patterns of the directory's .gitignore are left out. Returns an id for sync_stop; status lists running syncs. A sync ends with its sandbox (destroy, reset) or the server.")]
+    public async Task<CallToolResult> SyncStartAsync(
+        [Description("Host directory under the server's host roots, absolute, ~/…, or relative to the first host root, e.g. \"~/src/app\".")] string host_path,
+        [Description("Directory inside the sandbox, absolute or relative to the shell's current directory (created when missing), e.g. \"app\".")] string path,
+        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
+        IProgress<ProgressNotificationValue>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var real = hostPaths.ResolveDirectory(host_path, "host_path");
+        InputValidation.SandboxPath(path);
+        var (sync, initial) = await manager.SyncStartAsync(sandbox, real, path, Progress(progress), cancellationToken);
+        var text = string.Create(CultureInfo.InvariantCulture, $"Syncing {sync.HostPath} -> {sync.Path} as {sync.Id}: initial copy of {initial.Files} files ({SandboxFiles.Bytes(initial.Bytes)}); changes follow within about a second. Stop it with sync_stop.");
+        return ToolResults.Structured(text, sync);
+    }
+
+    /// <summary>Stops a sync.</summary>
+    [McpServerTool(Name = "sync_stop", Title = "Stop mirroring", Destructive = false, Idempotent = false, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(SyncInfo))]
+    [Description("Stop a sync started with sync_start. Files already copied stay in the sandbox.")]
+    public async Task<CallToolResult> SyncStopAsync(
+        [Description("The sync id returned by sync_start, e.g. \"sync-3fa2c1\".")] string id,
+        [Description("Sandbox name (default \"default\").")] string sandbox = "default",
+        CancellationToken cancellationToken = default)
+    {
+        var stopped = await manager.SyncStopAsync(sandbox, id, cancellationToken);
+        return ToolResults.Structured(string.Create(CultureInfo.InvariantCulture, $"Stopped {stopped.Id} ({stopped.HostPath} -> {stopped.Path}, {stopped.FilesSynced} files synced)"), stopped);
     }
 
     private static ToolProgress? Progress(IProgress<ProgressNotificationValue>? progress) => progress is null ? null : new ToolProgress(progress);

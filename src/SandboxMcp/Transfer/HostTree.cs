@@ -52,7 +52,8 @@ public static class HostTree
         }
     }
 
-    private static IEnumerable<HostEntry> Walk(string root, string relative, Func<string, bool, bool>? include)
+    /// <summary>Every entry below the directory <paramref name="relative"/> of <paramref name="root"/>, relative to the root.</summary>
+    public static IEnumerable<HostEntry> Walk(string root, string relative, Func<string, bool, bool>? include)
     {
         var directory = new DirectoryInfo(relative.Length == 0 ? root : Path.Combine(root, relative));
         foreach (var info in directory.EnumerateFileSystemInfos("*", OneLevel).OrderBy(i => i.Name, StringComparer.Ordinal))
