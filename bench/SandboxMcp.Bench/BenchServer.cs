@@ -17,6 +17,12 @@ public sealed class BenchServer : IAsyncDisposable
 
     public McpClient Client { get; }
 
+    /// <summary>The server's working directory (its only host root), with HOME, config and state below it.</summary>
+    public string Root => _root;
+
+    /// <summary>The server's state directory.</summary>
+    public string StateDirectory => Path.Combine(_root, "state", "sandbox-mcp");
+
     /// <summary>The server assembly: a ReadyToRun publish when SBXBENCH_SERVER points at one, else the copy built with the bench.</summary>
     public static string ServerDll =>
         Environment.GetEnvironmentVariable("SBXBENCH_SERVER") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "SandboxMcp.dll");

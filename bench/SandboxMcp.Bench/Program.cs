@@ -7,6 +7,7 @@ var suites = new Dictionary<string, Func<int, CancellationToken, Task>>(StringCo
     ["native"] = NativeBench.RunAsync,
     ["vm"] = VmBench.RunAsync,
     ["children"] = ChildrenBench.RunAsync,
+    ["transfer"] = TransferBench.RunAsync,
 };
 
 var calls = 1000;

@@ -24,6 +24,7 @@ public static class ToolRegistration
         typeof(MonitoringTools),
         typeof(ChildTools),
         typeof(BackgroundTools),
+        typeof(TransferTools),
     ];
 
     /// <summary>

@@ -5,6 +5,7 @@ using SandboxMcp.Runtimes;
 using SandboxMcp.Shell;
 using SandboxMcp.State;
 using SandboxMcp.Transfer;
+using SandboxMcp.Transfer.Sync;
 
 namespace SandboxMcp.Manager;
 
@@ -71,6 +72,8 @@ public sealed class Sandbox : IAsyncDisposable
 
     /// <summary>Its background processes (started by this server; they see the shell's exported variables).</summary>
     public BackgroundProcesses Background { get; }
+    /// <summary>Host directories mirrored into this sandbox; they stop with it.</summary>
+    public SandboxSyncs Syncs { get; } = new();
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -248,7 +251,7 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    private async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
+    internal async Task ThrowIfGoneAsync(Exception failure, CancellationToken cancellationToken)
     {
         switch (await Runtime.InspectAsync(Handle, cancellationToken))
         {
@@ -259,9 +262,10 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends its background processes and its shell.</summary>
+    /// <summary>Ends its syncs, its background processes and its shell.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Syncs.DisposeAsync();
         await Background.DisposeAsync();
         await Shell.DisposeAsync();
     }

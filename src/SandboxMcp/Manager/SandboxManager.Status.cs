@@ -63,7 +63,8 @@ public sealed partial class SandboxManager
             record.Spec.Parent,
             record.Spec.CtlDirectory is null ? null : PolicyOf(name, document)?.ToString(),
             isolation.Policy,
-            local?.Background.List());
+            local?.Background.List(),
+            local?.Syncs.List());
         if (local is null)
         {
             await sandbox.DisposeAsync();

@@ -21,6 +21,7 @@ namespace SandboxMcp.Manager;
 /// <param name="TierNote">Why the tier is weaker than the strongest one, when it was chosen automatically.</param>
 /// <param name="Parent">The parent, for a child sandbox.</param>
 /// <param name="Background">Background processes this server started in it.</param>
+/// <param name="Syncs">Host directories this server mirrors into it (sync_start).</param>
 /// <param name="SpawnPolicy">What it may spawn (sandbox-ctl at /run/sandbox-ctl.sock, or $SANDBOX_CTL_SOCKET), or null.</param>
 /// <param name="Policy">On the seatbelt tier: writable roots, readable paths, denied paths.</param>
 public sealed record SandboxStatus(
@@ -45,7 +46,8 @@ public sealed record SandboxStatus(
     string? Parent = null,
     string? SpawnPolicy = null,
     IReadOnlyList<string>? Policy = null,
-    IReadOnlyList<Background.BackgroundInfo>? Background = null);
+    IReadOnlyList<Background.BackgroundInfo>? Background = null,
+    IReadOnlyList<SandboxMcp.Transfer.Sync.SyncInfo>? Syncs = null);
 
 /// <summary>Whether a runtime can be used here.</summary>
 /// <param name="Name">Runtime name.</param>

@@ -69,7 +69,7 @@ public sealed class FileTools(SandboxManager manager)
 
     /// <summary>Writes several files.</summary>
     [McpServerTool(Name = "batch_write", Title = "Write several files", Destructive = true, Idempotent = true, OpenWorld = false)]
-    [Description("Write several UTF-8 text files in a sandbox in one call, e.g. a project skeleton: {\"src/main.py\": \"…\", \"README.md\": \"…\"}. Parent directories are created; each file is replaced atomically. All paths are checked before anything is written.")]
+    [Description("Write several UTF-8 text files in a sandbox in one call (one tar stream), e.g. a project skeleton: {\"src/main.py\": \"…\", \"README.md\": \"…\"}. Parent directories are created; each file is replaced atomically (executable bit kept). All paths are checked before anything is written.")]
     public async Task<CallToolResult> BatchWriteAsync(
         [Description("Map of path (absolute, or relative to the shell's current directory) to full file content.")] Dictionary<string, string> files,
         [Description("Sandbox name (default \"default\").")] string sandbox = "default",
@@ -81,16 +81,10 @@ public sealed class FileTools(SandboxManager manager)
         }
 
         var encoded = files.Select(f => (Path: InputValidation.SandboxPath(f.Key, "files"), Bytes: Encoding.UTF8.GetBytes(f.Value ?? ""))).ToList();
-        var written = new List<object>();
-        await manager.UseAsync(sandbox, async s =>
-        {
-            foreach (var (path, bytes) in encoded)
-            {
-                await s.WriteFileAsync(path, bytes, cancellationToken);
-                written.Add(new { path, bytes = bytes.Length });
-            }
-        }, cancellationToken);
-        return ToolResults.Structured($"Wrote {encoded.Count} files ({SandboxFiles.Bytes(encoded.Sum(e => (long)e.Bytes.Length))})", new { files = written });
+        var written = await manager.BatchWriteAsync(sandbox, encoded, cancellationToken);
+        return ToolResults.Structured(
+            $"Wrote {written.Count} files ({SandboxFiles.Bytes(written.Sum(e => (long)e.Bytes))})",
+            new { files = written.Select(w => new { path = w.Path, bytes = w.Bytes }).ToList() });
     }
 
     private static byte[] Encode(string? content, string encoding, string path)

@@ -164,6 +164,12 @@ public sealed class LifecycleTools(SandboxManager manager)
                 text.Append(bg.UptimeSeconds is { } up ? string.Create(CultureInfo.InvariantCulture, $", up {up:0.#} s") : "");
                 text.Append(bg.Health is { } health ? $", {health}" : "").Append(": ").Append(bg.Command.Split('\n', 2)[0]).Append('\n');
             }
+
+            foreach (var sync in s.Syncs ?? [])
+            {
+                text.Append(CultureInfo.InvariantCulture, $"sync {sync.Id}: {sync.HostPath} -> {sync.Path}, {sync.FilesSynced} files synced, last {sync.LastSyncAt:u}");
+                text.Append(sync.LastError is { } error ? $", last error: {error}" : "").Append('\n');
+            }
         }
 
         if (s.TierNote is { } tierNote)

@@ -13,6 +13,7 @@ public sealed class ToolCatalogTests
             "exec", "python", "write_file", "read_file", "batch_write", "env", "create", "status", "list_all", "destroy", "reset", "history",
             "install", "stats", "health", "clone", "snapshot", "restore", "list_snapshots", "delete_snapshot", "build_image", "images",
             "bg", "logs", "kill",
+            "upload", "download", "git_clone", "sync_start", "sync_stop",
         ];
 
     [Theory]
