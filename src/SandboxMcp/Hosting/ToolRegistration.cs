@@ -23,6 +23,7 @@ public static class ToolRegistration
         typeof(ImageTools),
         typeof(MonitoringTools),
         typeof(ChildTools),
+        typeof(PortTools),
     ];
 
     /// <summary>

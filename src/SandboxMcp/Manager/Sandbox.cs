@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SandboxMcp.Configuration;
+using SandboxMcp.Ports;
 using SandboxMcp.Runtimes;
 using SandboxMcp.Shell;
 using SandboxMcp.State;
@@ -45,6 +46,7 @@ public sealed class Sandbox : IAsyncDisposable
             },
             loggers.CreateLogger<PersistentShell>(),
             time);
+        Ports = new SandboxPorts(Name, Launcher, new SandboxUse(BeginUse, EndUse), loggers, time);
         LastUsedAt = time.GetUtcNow();
     }
 
@@ -65,6 +67,9 @@ public sealed class Sandbox : IAsyncDisposable
 
     /// <summary>The persistent shell.</summary>
     public PersistentShell Shell { get; }
+
+    /// <summary>Its port forwards; they end when the sandbox is disposed.</summary>
+    public SandboxPorts Ports { get; }
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -254,5 +259,9 @@ public sealed class Sandbox : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => Shell.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Ports.DisposeAsync();
+        await Shell.DisposeAsync();
+    }
 }
