@@ -46,7 +46,7 @@ public sealed class Sandbox : IAsyncDisposable
             },
             loggers.CreateLogger<PersistentShell>(),
             time);
-        Ports = new SandboxPorts(Name, Launcher, new SandboxUse(BeginUse, EndUse), loggers, time);
+        Ports = new SandboxPorts(Name, Launcher, runtime.Tier == SandboxTier.Native, new SandboxUse(BeginUse, EndUse), loggers, time);
         LastUsedAt = time.GetUtcNow();
     }
 

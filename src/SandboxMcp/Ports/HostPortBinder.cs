@@ -36,9 +36,18 @@ public static class HostPortBinder
     /// <summary>The host port tried first for sandbox port <paramref name="port"/>: the same number, or 8000 + port below 1024.</summary>
     public static int Preferred(int port) => port < 1024 ? 8000 + port : port;
 
-    /// <summary>Binds a listener for sandbox port <paramref name="port"/> on <paramref name="hostPort"/>, or on a free port chosen as described.</summary>
-    public static BoundListener Bind(int port, int? hostPort)
+    /// <summary>
+    /// Binds a listener for sandbox port <paramref name="port"/> on <paramref name="hostPort"/>, or on a free port
+    /// chosen as described. When the sandbox shares the host's network (<paramref name="sharedNetwork"/>), its port
+    /// is the host's own: the same number would forward to itself, so it is skipped or refused.
+    /// </summary>
+    public static BoundListener Bind(int port, int? hostPort, bool sharedNetwork)
     {
+        if (hostPort == port && sharedNetwork)
+        {
+            throw new SandboxException($"The sandbox shares the host's network, so host port {port} is its own port {port}: a forward there would connect to itself. A server listening on 127.0.0.1 or 0.0.0.0 in it is already reachable at 127.0.0.1:{port}; to forward anyway, choose another host_port or leave it out.");
+        }
+
         if (hostPort is { } requested)
         {
             return TryListen(requested, out var listener, out var error)
@@ -55,9 +64,14 @@ public static class HostPortBinder
         var last = Math.Min(IPEndPoint.MaxPort, first + SearchSpan);
         for (var candidate = first; candidate <= last; candidate++)
         {
+            if (candidate == port && sharedNetwork)
+            {
+                continue;
+            }
+
             if (TryListen(candidate, out var listener, out _))
             {
-                return new BoundListener(listener, Reason(port, first, candidate));
+                return new BoundListener(listener, Reason(port, first, candidate, sharedNetwork));
             }
         }
 
@@ -65,11 +79,17 @@ public static class HostPortBinder
     }
 
     /// <summary>Says why <paramref name="chosen"/> differs from <paramref name="port"/>; null when it does not.</summary>
-    internal static string? Reason(int port, int first, int chosen)
+    internal static string? Reason(int port, int first, int chosen, bool sharedNetwork)
     {
         if (chosen == port)
         {
             return null;
+        }
+
+        if (sharedNetwork && first == port)
+        {
+            var busy = chosen - port > 1 ? string.Create(CultureInfo.InvariantCulture, $"; {port + 1} to {chosen - 1} were in use") : "";
+            return string.Create(CultureInfo.InvariantCulture, $"the sandbox shares the host's network, so its port {port} is already 127.0.0.1:{port} on the host (when it listens there) and the forward takes {chosen}{busy}");
         }
 
         var privileged = first != port

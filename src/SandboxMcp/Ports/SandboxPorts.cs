@@ -7,11 +7,17 @@ namespace SandboxMcp.Ports;
 /// The forwards of one sandbox. The tunnel program is probed once per sandbox, on the first expose. Disposing
 /// ends every forward: forwards live and die with their sandbox (destroy, reset, recreate, shutdown).
 /// </summary>
-public sealed class SandboxPorts(string sandbox, IProcessLauncher launcher, SandboxUse use, ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
+/// <param name="sandbox">Its name.</param>
+/// <param name="launcher">Starts the tunnels in it.</param>
+/// <param name="hostNetwork">True when the tier runs on the host's network (native); also found by the probe.</param>
+/// <param name="use">Marks the sandbox busy during connections.</param>
+/// <param name="loggers">Loggers.</param>
+/// <param name="time">The clock.</param>
+public sealed class SandboxPorts(string sandbox, IProcessLauncher launcher, bool hostNetwork, SandboxUse use, ILoggerFactory loggers, TimeProvider time) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly List<PortForward> _forwards = [];
-    private TunnelKind? _tunnel;
+    private (TunnelKind Kind, bool SharesHostNetwork)? _tunnel;
     private bool _disposed;
 
     /// <summary>The forwards now, by host port.</summary>
@@ -43,8 +49,9 @@ public sealed class SandboxPorts(string sandbox, IProcessLauncher launcher, Sand
 
             // Probe before listening, so a sandbox without any tunnel program fails before a port is taken.
             _tunnel ??= await TunnelCommand.ProbeAsync(launcher, cancellationToken);
-            var bound = HostPortBinder.Bind(port, hostPort);
-            var forward = new PortForward(sandbox, port, bound, _tunnel.Value, launcher, use, loggers.CreateLogger<PortForward>(), time.GetUtcNow());
+            var (kind, sharesHostNetwork) = _tunnel.Value;
+            var bound = HostPortBinder.Bind(port, hostPort, hostNetwork || sharesHostNetwork);
+            var forward = new PortForward(sandbox, port, bound, kind, launcher, use, loggers.CreateLogger<PortForward>(), time.GetUtcNow());
             lock (_forwards)
             {
                 _forwards.Add(forward);

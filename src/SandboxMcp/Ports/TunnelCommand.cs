@@ -27,13 +27,18 @@ public enum TunnelKind
 /// </summary>
 public static class TunnelCommand
 {
-    /// <summary>Prints the first usable kind: <c>python</c>, <c>nc-openbsd</c>, <c>nc</c>, <c>bash</c> or nothing.</summary>
+    /// <summary>
+    /// Prints the first usable kind (<c>python</c>, <c>nc-openbsd</c>, <c>nc</c>, <c>bash</c> or an empty line),
+    /// then the sandbox's network namespace.
+    /// </summary>
     internal const string ProbeScript = """
         if command -v python3 >/dev/null 2>&1; then echo python
         elif command -v nc >/dev/null 2>&1; then
           if nc -h 2>&1 | grep -q 'Shutdown the network socket after EOF'; then echo nc-openbsd; else echo nc; fi
         elif command -v bash >/dev/null 2>&1; then echo bash
+        else echo
         fi
+        readlink /proc/self/ns/net 2>/dev/null || true
         """;
 
     /// <summary>
@@ -72,10 +77,22 @@ public static class TunnelCommand
         t.join()
         """;
 
+    private static readonly Lazy<string?> HostNetworkNamespace = new(() =>
+    {
+        try
+        {
+            return new FileInfo("/proc/self/ns/net").LinkTarget;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    });
+
     private const string BashScript = "exec 3<>/dev/tcp/127.0.0.1/\"$1\" || exit 1; cat <&3 & cat >&3; wait";
 
-    /// <summary>Parses the probe's output; null when the sandbox has none of them.</summary>
-    internal static TunnelKind? Parse(string probeOutput) => probeOutput.Trim() switch
+    /// <summary>Parses the first line of the probe's output; null when the sandbox has none of them.</summary>
+    internal static TunnelKind? Parse(string probeOutput) => probeOutput.Split('\n')[0].Trim() switch
     {
         "python" => TunnelKind.Python,
         "nc-openbsd" => TunnelKind.NetcatOpenBsd,
@@ -84,12 +101,18 @@ public static class TunnelCommand
         _ => null,
     };
 
-    /// <summary>Finds the best tunnel program in the sandbox.</summary>
-    public static async Task<TunnelKind> ProbeAsync(IProcessLauncher launcher, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finds the best tunnel program in the sandbox, and whether the sandbox shares this server's network namespace
+    /// (then its port N is the host's 127.0.0.1:N, and a forward on that same number would connect to itself).
+    /// </summary>
+    public static async Task<(TunnelKind Kind, bool SharesHostNetwork)> ProbeAsync(IProcessLauncher launcher, CancellationToken cancellationToken)
     {
-        var output = await launcher.RunAsync(new ProcessSpec(["sh", "-c", ProbeScript]), ReadOnlyMemory<byte>.Empty, 4096, cancellationToken);
-        return Parse(output.Stdout.Decode()) ?? throw new Common.SandboxException(
+        var output = (await launcher.RunAsync(new ProcessSpec(["sh", "-c", ProbeScript]), ReadOnlyMemory<byte>.Empty, 4096, cancellationToken)).Stdout.Decode();
+        var kind = Parse(output) ?? throw new Common.SandboxException(
             "Port forwarding needs python3, nc or bash inside the sandbox and it has none of them: install one (e.g. install with packages [\"netcat-openbsd\"]), then expose again.");
+        var lines = output.Split('\n');
+        var sandboxNamespace = lines.Length > 1 ? lines[1].Trim() : "";
+        return (kind, sandboxNamespace.Length > 0 && sandboxNamespace == HostNetworkNamespace.Value);
     }
 
     /// <summary>The argv that connects stdin/stdout to <c>127.0.0.1:<paramref name="port"/></c>.</summary>
