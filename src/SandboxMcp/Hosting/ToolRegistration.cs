@@ -25,6 +25,7 @@ public static class ToolRegistration
         typeof(ChildTools),
         typeof(BackgroundTools),
         typeof(TransferTools),
+        typeof(PortTools),
     ];
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SandboxMcp.Background;
 using SandboxMcp.Configuration;
+using SandboxMcp.Ports;
 using SandboxMcp.Runtimes;
 using SandboxMcp.Shell;
 using SandboxMcp.State;
@@ -49,6 +50,7 @@ public sealed class Sandbox : IAsyncDisposable
             loggers.CreateLogger<PersistentShell>(),
             time);
         Background = new BackgroundProcesses(Launcher, statePath, new BackgroundOptions(), loggers, time);
+        Ports = new SandboxPorts(Name, Launcher, runtime.Tier == SandboxTier.Native, new SandboxUse(BeginUse, EndUse), loggers, time);
         LastUsedAt = time.GetUtcNow();
     }
 
@@ -72,8 +74,12 @@ public sealed class Sandbox : IAsyncDisposable
 
     /// <summary>Its background processes (started by this server; they see the shell's exported variables).</summary>
     public BackgroundProcesses Background { get; }
+
     /// <summary>Host directories mirrored into this sandbox; they stop with it.</summary>
     public SandboxSyncs Syncs { get; } = new();
+
+    /// <summary>Its port forwards; they end when the sandbox is disposed.</summary>
+    public SandboxPorts Ports { get; }
 
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; }
@@ -262,9 +268,10 @@ public sealed class Sandbox : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends its syncs, its background processes and its shell.</summary>
+    /// <summary>Ends its forwards, syncs, background processes and shell.</summary>
     public async ValueTask DisposeAsync()
     {
+        await Ports.DisposeAsync();
         await Syncs.DisposeAsync();
         await Background.DisposeAsync();
         await Shell.DisposeAsync();

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using SandboxMcp.Manager;
 using SandboxMcp.Monitoring;
 using SandboxMcp.Packages;
+using SandboxMcp.Ports;
 using SandboxMcp.Runtimes;
 using SandboxMcp.State;
 using SandboxMcp.Transfer;
@@ -29,6 +30,9 @@ namespace SandboxMcp.Tools;
 [JsonSerializable(typeof(HealthReport))]
 [JsonSerializable(typeof(SnapshotInfo))]
 [JsonSerializable(typeof(ImageBuildResult))]
+[JsonSerializable(typeof(ExposeResult))]
+[JsonSerializable(typeof(ForwardInfo))]
+[JsonSerializable(typeof(NetworkInfo))]
 [JsonSerializable(typeof(string[]))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(string))]
