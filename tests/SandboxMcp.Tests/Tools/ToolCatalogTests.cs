@@ -14,6 +14,8 @@ public sealed class ToolCatalogTests
             "install", "stats", "health", "clone", "snapshot", "restore", "list_snapshots", "delete_snapshot", "build_image", "images",
             "bg", "logs", "kill",
             "upload", "download", "git_clone", "sync_start", "sync_stop",
+            "expose", "unexpose", "network_info",
+            "spawn", "children", "destroy_child",
         ];
 
     [Theory]
