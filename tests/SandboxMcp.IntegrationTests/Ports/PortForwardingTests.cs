@@ -32,12 +32,13 @@ public abstract class PortForwardingTests : ServerTest
         """;
 
     [Fact(Timeout = 120_000)]
-    public async Task Expose_HttpServerInSandbox_IsReachedFromTheHostWithHttpClient()
+    public async Task Expose_BgHttpServerInSandbox_IsReachedFromTheHostWithHttpClient()
     {
         var port = FreshPort();
         var token = Guid.NewGuid().ToString("N");
         await Server.CallOkAsync("write_file", new { path = "site/hello.txt", content = token }, Ct);
-        await StartInSandboxAsync($"cd site && python3 -m http.server {port} --bind 127.0.0.1", port);
+        var started = await Server.CallOkAsync("bg", new { command = $"python3 -m http.server {port} --bind 127.0.0.1", workdir = "site" }, Ct);
+        await WaitListeningAsync(port);
 
         var exposed = await Server.CallOkAsync("expose", new { port }, Ct);
         var hostPort = HostPortOf(exposed);
@@ -46,6 +47,7 @@ public abstract class PortForwardingTests : ServerTest
         var info = await Server.CallOkAsync("network_info", null, Ct);
 
         Assert.Equal(token, body);
+        Assert.StartsWith("bg-", started.Get("id"), StringComparison.Ordinal);
         var forward = Assert.Single(info.Structured.GetProperty("forwards").EnumerateArray());
         Assert.Equal(hostPort, forward.GetProperty("host_port").GetInt32());
         Assert.Equal(port, forward.GetProperty("port").GetInt32());
@@ -178,10 +180,22 @@ public abstract class PortForwardingTests : ServerTest
 
         var sandboxes = info.Structured.GetProperty("sandboxes").EnumerateArray().ToDictionary(s => s.GetProperty("sandbox").GetString()!);
         Assert.True(sandboxes.ContainsKey("one") && sandboxes.ContainsKey("two"), info.Text);
+        if (!SandboxesShareANetwork)
+        {
+            // Each sandbox has a network namespace with loopback only: no address, nobody to reach.
+            Assert.Empty(sandboxes["one"].GetProperty("addresses").EnumerateArray());
+            Assert.Empty(sandboxes["one"].GetProperty("reaches").EnumerateArray());
+            Assert.Empty(sandboxes["two"].GetProperty("reaches").EnumerateArray());
+            return;
+        }
+
         Assert.NotEmpty(sandboxes["one"].GetProperty("addresses").EnumerateArray());
         Assert.Contains("two", sandboxes["one"].GetProperty("reaches").EnumerateArray().Select(r => r.GetString()));
         Assert.Contains("one", sandboxes["two"].GetProperty("reaches").EnumerateArray().Select(r => r.GetString()));
     }
+
+    /// <summary>Whether two sandboxes of this suite's configuration reach each other (false where network is denied).</summary>
+    protected virtual bool SandboxesShareANetwork => true;
 
     /// <summary>A port for a server inside the sandbox; random, because native sandboxes share the host's ports.</summary>
     protected static int FreshPort() => Random.Shared.Next(20000, 45000);
@@ -197,6 +211,12 @@ public abstract class PortForwardingTests : ServerTest
     private async Task StartInSandboxAsync(string command, int port)
     {
         await Server.ExecAsync($"setsid nohup sh -c {Quote(command)} >/dev/null 2>&1 &", cancellationToken: Ct);
+        await WaitListeningAsync(port);
+    }
+
+    /// <summary>Polls (with a deadline) from inside the sandbox until something listens on <paramref name="port"/>.</summary>
+    private async Task WaitListeningAsync(int port)
+    {
         var probe = $"python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {port}), 1).close()'";
         var ready = await Server.ExecAsync($"for i in $(seq 200); do {probe} 2>/dev/null && exit 0; sleep 0.1; done; exit 1", timeout: 60, cancellationToken: Ct);
         Assert.True(ready.ExitCode == 0, $"the server on port {port} did not start listening within 20 s");
