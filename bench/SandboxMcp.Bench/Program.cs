@@ -8,6 +8,7 @@ var suites = new Dictionary<string, Func<int, CancellationToken, Task>>(StringCo
     ["vm"] = VmBench.RunAsync,
     ["children"] = ChildrenBench.RunAsync,
     ["transfer"] = TransferBench.RunAsync,
+    ["seatbelt"] = SeatbeltBench.RunAsync,
 };
 
 var calls = 1000;

@@ -36,51 +36,72 @@ public sealed partial class BubblewrapRuntime
     }
 
     /// <summary>
-    /// The sandbox's holder, started when this server has none yet (first use, after a restart, or when it died):
-    /// the directory persists, the namespaces are rebuilt from the policy recorded in the handle.
+    /// The sandbox's holder, started when this server has none yet (creation, after a restart, or when it died):
+    /// the directory persists, the namespaces are rebuilt from the policy recorded in the handle. Callers share one
+    /// start; a failed start is retried by the next caller.
     /// </summary>
-    private async Task<BubblewrapHolder> EnsureHolderAsync(RuntimeHandle handle, CancellationToken cancellationToken)
+    private Task<BubblewrapHolder> EnsureHolderAsync(RuntimeHandle handle, CancellationToken cancellationToken)
     {
-        if (_holders.TryGetValue(handle.Id, out var holder) && holder.IsAlive)
+        if (_holders.TryGetValue(handle.Id, out var known) && IsUsable(known))
         {
-            return holder;
+            return known.WaitAsync(cancellationToken);
         }
 
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        await _holderLock.WaitAsync(cancellationToken);
-        try
+        Task<BubblewrapHolder> task;
+        lock (_holderGate)
         {
-            if (_holders.TryGetValue(handle.Id, out holder))
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_holders.TryGetValue(handle.Id, out known) && IsUsable(known))
             {
-                if (holder.IsAlive)
+                task = known;
+            }
+            else
+            {
+                if (known is { IsCompletedSuccessfully: true })
                 {
-                    return holder;
+                    _ = known.Result.DisposeAsync().AsTask();
                 }
 
-                _holders.TryRemove(handle.Id, out _);
-                await holder.DisposeAsync();
+                task = StartHolderAsync(handle);
+                _holders[handle.Id] = task;
             }
-
-            if (!Directory.Exists(handle.WorkDir))
-            {
-                throw new SandboxException($"The sandbox directory {handle.WorkDir} is gone.");
-            }
-
-            if (_tools is null && !(await ProbeAsync(cancellationToken)).IsAvailable)
-            {
-                throw new SandboxException($"The seatbelt tier cannot be used: {_probe?.Result.Detail}.");
-            }
-
-            var policy = PolicyProperty.Read(handle);
-            var argv = BubblewrapArguments.Holder(
-                _tools!.Bwrap, policy, Path.GetFileName(handle.Id), handle.Id, Environment.IsPrivilegedProcess, BubblewrapArguments.KindOnHost);
-            holder = await BubblewrapHolder.StartAsync(argv, handle.Id, !policy.NetworkAllowed, cancellationToken);
-            _holders[handle.Id] = holder;
-            return holder;
         }
-        finally
+
+        return task.WaitAsync(cancellationToken);
+    }
+
+    private static bool IsUsable(Task<BubblewrapHolder> holder) =>
+        !holder.IsCompleted || (holder.IsCompletedSuccessfully && holder.Result.IsAlive);
+
+    private async Task<BubblewrapHolder> StartHolderAsync(RuntimeHandle handle)
+    {
+        if (!Directory.Exists(handle.WorkDir))
         {
-            _holderLock.Release();
+            throw new SandboxException($"The sandbox directory {handle.WorkDir} is gone.");
+        }
+
+        if (_tools is null && !(await ProbeAsync(_stopping.Token)).IsAvailable)
+        {
+            throw new SandboxException($"The seatbelt tier cannot be used: {_probe?.Result.Detail}.");
+        }
+
+        var policy = PolicyProperty.Read(handle);
+        var argv = BubblewrapArguments.Holder(
+            _tools!.Bwrap, policy, Path.GetFileName(handle.Id), handle.Id, Environment.IsPrivilegedProcess, BubblewrapArguments.KindOnHost);
+        return await BubblewrapHolder.StartAsync(argv, handle.Id, !policy.NetworkAllowed, _stopping.Token);
+    }
+
+    /// <summary>Ends a holder whether it is up, starting or failed.</summary>
+    private static async Task EndAsync(Task<BubblewrapHolder> holder)
+    {
+        try
+        {
+            await (await holder).DisposeAsync();
+        }
+#pragma warning disable CA1031 // A holder that failed to start has nothing to end.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
         }
     }
 }

@@ -19,8 +19,9 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     public const string InstallHint = "apt-get install bubblewrap (dnf install bubblewrap), or use tier \"native\"";
 
     private static readonly TimeSpan UnavailableProbeTtl = TimeSpan.FromSeconds(10);
-    private readonly ConcurrentDictionary<string, BubblewrapHolder> _holders = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _holderLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, Task<BubblewrapHolder>> _holders = new(StringComparer.Ordinal);
+    private readonly Lock _holderGate = new();
+    private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _probeLock = new(1, 1);
     private (RuntimeAvailability Result, DateTimeOffset At)? _probe;
     private Tools? _tools;
@@ -86,17 +87,10 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
         }
 
         var handle = new RuntimeHandle(Name, directory, directory, scratch, properties);
-        try
-        {
-            // Started now, so create reports a broken policy and costs what it really costs.
-            await EnsureHolderAsync(handle, cancellationToken);
-        }
-        catch (SandboxException)
-        {
-            HostSandboxes.DeleteTree(directory);
-            throw;
-        }
 
+        // The holder starts now but is not waited for: bwrap's namespace setup overlaps the reply and the client's
+        // next call, which waits for it (and reports a failure).
+        _ = EnsureHolderAsync(handle, CancellationToken.None).ContinueWith(t => t.Exception, TaskScheduler.Default);
         return handle;
     }
 
@@ -105,7 +99,7 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     {
         if (_holders.TryRemove(handle.Id, out var holder))
         {
-            await holder.DisposeAsync();
+            await EndAsync(holder);
         }
 
         // Holders of other servers sharing this state directory, and anything they started, carry the id tag.
@@ -149,16 +143,21 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     /// <summary>Ends every holder this server started, and with them every process in its sandboxes.</summary>
     public async ValueTask DisposeAsync()
     {
-        _disposed = true;
+        lock (_holderGate)
+        {
+            _disposed = true;
+        }
+
+        await _stopping.CancelAsync();
         foreach (var id in _holders.Keys)
         {
             if (_holders.TryRemove(id, out var holder))
             {
-                await holder.DisposeAsync();
+                await EndAsync(holder);
             }
         }
 
-        _holderLock.Dispose();
+        _stopping.Dispose();
         _probeLock.Dispose();
     }
 
