@@ -120,7 +120,9 @@ public sealed partial class BackgroundProcess
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
         try
         {
-            await _launcher.RunAsync(new ProcessSpec(ShellScripts.KillFamilyArgv(pid, signal, grace)), ReadOnlyMemory<byte>.Empty, 4096, linked.Token);
+            await using var killer = await _launcher.StartAsync(new ProcessSpec(ShellScripts.KillFamilyArgv(pid, signal, grace)), linked.Token);
+            await killer.StandardInput.DisposeAsync();
+            await killer.WaitForExitAsync(linked.Token);
         }
 #pragma warning disable CA1031 // Best effort: a sandbox that is gone has no processes left to kill.
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)

@@ -89,7 +89,15 @@ public sealed partial class BackgroundProcess : IAsyncDisposable
             await KillFamilyAsync(run.Pid, signal, grace, cancellationToken);
         }
 
-        await _stop.CancelAsync();
+        try
+        {
+            await _stop.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed with its sandbox meanwhile: the loop has ended.
+        }
+
         try
         {
             await _loop.WaitAsync(grace + TimeSpan.FromSeconds(15), _time, cancellationToken);

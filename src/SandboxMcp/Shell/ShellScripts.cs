@@ -106,10 +106,18 @@ internal static class ShellScripts
     /// <summary>
     /// Kills the descendants of <c>$1</c> (and <c>$1</c> itself when <c>$2</c> is 1; with <c>$4</c> 1 also its process
     /// group) inside the sandbox: signal <c>$3</c> (default TERM), then KILL after <c>$5</c> tenths of a second
-    /// (default 5) for whatever is left. Walks parent links in /proc, or <c>ps</c> where there is no /proc.
+    /// (default 5) for whatever is left (zombies count as ended). Walks parent links in /proc, or <c>ps</c> where
+    /// there is no /proc.
     /// </summary>
     public const string KillTree = ProcessFamily + """
         root=$1 with_root=$2 sig=${3:-TERM} with_group=${4:-0} grace=${5:-5}
+        # A zombie is dead: its parent may be gone and PID 1 slow (or unable) to reap it.
+        __mcp_alive() {
+          kill -0 "$1" 2>/dev/null || return 1
+          { read -r __l <"/proc/$1/stat"; } 2>/dev/null || return 0
+          __s=${__l##*) }
+          [ "${__s%% *}" != Z ]
+        }
         victims() {
           __mcp_family "$root" "$with_group"
           for __p in $__found; do
@@ -123,7 +131,7 @@ internal static class ShellScripts
         while [ $i -lt "$grace" ]; do
           sleep 0.1 2>/dev/null || sleep 1
           alive=
-          for p in $v; do kill -0 "$p" 2>/dev/null && alive="$alive $p"; done
+          for p in $v; do __mcp_alive "$p" && alive="$alive $p"; done
           [ -n "$alive" ] || exit 0
           i=$((i+1))
         done
