@@ -12,7 +12,7 @@ namespace SandboxMcp.Bench;
 /// </summary>
 public static class TransferBench
 {
-    private const int Runs = 3;
+    private const int Runs = 5;
 
     public static async Task RunAsync(int calls, CancellationToken cancellationToken)
     {
@@ -39,21 +39,27 @@ public static class TransferBench
             Directory.CreateDirectory(rawDown);
             var bytes = (double)megabytes * (1 << 20);
 
-            var rows = new List<(string Name, double MBps)>
+            // Interleaved, so that load from elsewhere on the machine falls on MCP and raw alike.
+            Func<Task>[] operations =
+            [
+                () => server.CallAsync("upload", new() { ["host_path"] = file, ["path"] = "up.bin" }, cancellationToken),
+                () => ShAsync("src=$1; shift; tar -C \"$src\" -cf - bench.bin | \"$@\"", [server.Root, .. prefix, "tar", "-x", "-f", "-", "-C", workDir + "/raw"], env, cancellationToken),
+                () => server.CallAsync("download", new() { ["path"] = "up.bin", ["host_path"] = "down.bin", ["overwrite"] = true }, cancellationToken),
+                () => ShAsync("dest=$1; shift; \"$@\" | tar -x -f - -C \"$dest\"", [rawDown, .. prefix, "tar", "-c", "-f", "-", "-C", workDir, "up.bin"], env, cancellationToken),
+            ];
+            string[] names = ["MCP upload", "raw tar pipe in", "MCP download", "raw tar pipe out"];
+            var rates = names.Select(_ => new List<double>()).ToArray();
+            for (var run = 0; run < Runs; run++)
             {
-                ("MCP upload", await ThroughputAsync(bytes, () => server.CallAsync("upload", new() { ["host_path"] = file, ["path"] = "up.bin" }, cancellationToken))),
-                ("raw tar pipe in", await ThroughputAsync(bytes, () => ShAsync(
-                    "src=$1; shift; tar -C \"$src\" -cf - bench.bin | \"$@\"",
-                    [server.Root, .. prefix, "tar", "-x", "-f", "-", "-C", workDir + "/raw"],
-                    env,
-                    cancellationToken))),
-                ("MCP download", await ThroughputAsync(bytes, () => server.CallAsync("download", new() { ["path"] = "up.bin", ["host_path"] = "down.bin", ["overwrite"] = true }, cancellationToken))),
-                ("raw tar pipe out", await ThroughputAsync(bytes, () => ShAsync(
-                    "dest=$1; shift; \"$@\" | tar -x -f - -C \"$dest\"",
-                    [rawDown, .. prefix, "tar", "-c", "-f", "-", "-C", workDir, "up.bin"],
-                    env,
-                    cancellationToken))),
-            };
+                for (var i = 0; i < operations.Length; i++)
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await operations[i]();
+                    rates[i].Add(bytes / (1 << 20) / Stopwatch.GetElapsedTime(start).TotalSeconds);
+                }
+            }
+
+            var rows = names.Select((name, i) => (Name: name, MBps: rates[i].Order().ElementAt(Runs / 2))).ToList();
             foreach (var (name, rate) in rows)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name + $" ({tier})",-32} {rate,8:0.0} MB/s"));
@@ -62,19 +68,6 @@ public static class TransferBench
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"upload/raw {rows[0].MBps / rows[1].MBps:0.00}   download/raw {rows[2].MBps / rows[3].MBps:0.00}"));
             await server.CallAsync("destroy", new() { ["sandbox"] = "default" }, cancellationToken);
         }
-    }
-
-    private static async Task<double> ThroughputAsync(double bytes, Func<Task> operation)
-    {
-        var rates = new List<double>();
-        for (var i = 0; i < Runs; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            await operation();
-            rates.Add(bytes / (1 << 20) / Stopwatch.GetElapsedTime(start).TotalSeconds);
-        }
-
-        return rates.Order().ElementAt(Runs / 2);
     }
 
     private static async Task ShAsync(string script, IReadOnlyList<string> args, IReadOnlyDictionary<string, string> env, CancellationToken cancellationToken)
@@ -122,9 +115,18 @@ public static class TransferBench
         return (["podman", "exec", "-i", name], env);
     }
 
+    /// <summary>native and podman; SBXBENCH_TRANSFER_TIERS=native (or podman) runs one.</summary>
     private static IEnumerable<(string Tier, string Config)> Tiers()
     {
-        yield return ("native", """{"defaultTier": "native"}""");
-        yield return ("podman", """{"defaultTier": "vm", "engine": "podman", "sandboxDefaults": {"memory": "1g", "cpus": 2}}""");
+        var only = Environment.GetEnvironmentVariable("SBXBENCH_TRANSFER_TIERS");
+        if (only is null or "" || only.Contains("native", StringComparison.Ordinal))
+        {
+            yield return ("native", """{"defaultTier": "native"}""");
+        }
+
+        if (only is null or "" || only.Contains("podman", StringComparison.Ordinal))
+        {
+            yield return ("podman", """{"defaultTier": "vm", "engine": "podman", "sandboxDefaults": {"memory": "1g", "cpus": 2}}""");
+        }
     }
 }

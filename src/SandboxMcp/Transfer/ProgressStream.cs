@@ -40,6 +40,16 @@ public sealed class ProgressStream(Stream inner, string verb, long? total, IProg
     public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
 
     /// <inheritdoc />
+    public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
+
+    /// <inheritdoc />
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Write(buffer);
+        Count(buffer.Length);
+    }
+
+    /// <inheritdoc />
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         Count(await inner.ReadAsync(buffer, cancellationToken));
 

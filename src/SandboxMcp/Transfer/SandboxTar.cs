@@ -74,7 +74,7 @@ public static class SandboxTar
         var output = await RunWriterAsync(
             launcher,
             new ProcessSpec(["sh", "-c", FileScripts.BatchWrite, "sandbox-mcp-batch", nonce, .. files.Select(f => f.Path)]),
-            async (writer, counts, ct) =>
+            (writer, counts, ct) =>
             {
                 foreach (var (path, content) in files)
                 {
@@ -86,7 +86,7 @@ public static class SandboxTar
                         ModificationTime = now,
                         DataStream = new MemoryStream(content, writable: false),
                     };
-                    await writer.WriteEntryAsync(entry, ct);
+                    writer.WriteEntry(entry);
                     counts.Files++;
                 }
             },
@@ -156,9 +156,17 @@ public static class SandboxTar
         Exception? malformed = null;
         try
         {
-            var counting = new ProgressStream(process.StandardOutput, "downloaded", null, progress);
-            await using var reader = new TarReader(counting, leaveOpen: true);
-            await extractor.ExtractAsync(reader, cancellationToken);
+            await using var cancel = cancellationToken.Register(process.Kill);
+            await Task.Factory.StartNew(
+                () =>
+                {
+                    var counting = new ProgressStream(process.StandardOutput, "downloaded", null, progress);
+                    using var reader = new TarReader(counting, leaveOpen: true);
+                    extractor.Extract(reader, cancellationToken);
+                },
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
         }
         catch (SandboxException)
         {
@@ -202,11 +210,12 @@ public static class SandboxTar
         var output = await RunWriterAsync(
             launcher,
             spec,
-            async (writer, counts, ct) =>
+            (writer, counts, ct) =>
             {
                 foreach (var entry in entries)
                 {
-                    await WriteEntryAsync(writer, entry, counts, ct);
+                    ct.ThrowIfCancellationRequested();
+                    WriteEntry(writer, entry, counts);
                 }
             },
             total,
@@ -220,7 +229,7 @@ public static class SandboxTar
     private static async Task<WriterOutput> RunWriterAsync(
         IProcessLauncher launcher,
         ProcessSpec spec,
-        Func<TarWriter, TransferCounts, CancellationToken, Task> write,
+        Action<TarWriter, TransferCounts, CancellationToken> write,
         long? total,
         IProgress<string>? progress,
         CancellationToken cancellationToken)
@@ -234,13 +243,22 @@ public static class SandboxTar
         string? broken = null;
         try
         {
-            var counting = new ProgressStream(process.StandardInput, "uploaded", total, progress);
-            await using (var writer = new TarWriter(counting, TarEntryFormat.Gnu, leaveOpen: true))
-            {
-                await write(writer, counts, cancellationToken);
-            }
+            // Blocking writes on a thread of its own: markedly faster than async pipe I/O through the thread pool.
+            await using var cancel = cancellationToken.Register(process.Kill);
+            await Task.Factory.StartNew(
+                () =>
+                {
+                    var counting = new ProgressStream(process.StandardInput, "uploaded", total, progress);
+                    using (var writer = new TarWriter(counting, TarEntryFormat.Gnu, leaveOpen: true))
+                    {
+                        write(writer, counts, cancellationToken);
+                    }
 
-            await process.StandardInput.DisposeAsync();
+                    process.StandardInput.Dispose();
+                },
+                cancellationToken,
+                TaskCreationOptions.LongRunning,
+                TaskScheduler.Default);
         }
         catch (IOException ex)
         {
@@ -254,7 +272,7 @@ public static class SandboxTar
         return new WriterOutput(broken is null ? exitCode : Math.Max(exitCode, 1), counts, stdout.Decode().Trim(), error.Length > 0 ? error : broken ?? $"tar exit {exitCode}");
     }
 
-    private static async Task WriteEntryAsync(TarWriter writer, HostEntry entry, TransferCounts counts, CancellationToken cancellationToken)
+    private static void WriteEntry(TarWriter writer, HostEntry entry, TransferCounts counts)
     {
         var name = entry.Relative;
         try
@@ -262,9 +280,7 @@ public static class SandboxTar
             switch (entry.Kind)
             {
                 case HostFileKind.Directory:
-                    await writer.WriteEntryAsync(
-                        new GnuTarEntry(TarEntryType.Directory, name + "/") { Mode = File.GetUnixFileMode(entry.FullPath), ModificationTime = Directory.GetLastWriteTimeUtc(entry.FullPath) },
-                        cancellationToken);
+                    writer.WriteEntry(new GnuTarEntry(TarEntryType.Directory, name + "/") { Mode = File.GetUnixFileMode(entry.FullPath), ModificationTime = Directory.GetLastWriteTimeUtc(entry.FullPath) });
                     counts.Directories++;
                     break;
                 case HostFileKind.Symlink:
@@ -274,7 +290,7 @@ public static class SandboxTar
                         return;
                     }
 
-                    await writer.WriteEntryAsync(new GnuTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target, Mode = (UnixFileMode)0x1FF }, cancellationToken);
+                    writer.WriteEntry(new GnuTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target, Mode = (UnixFileMode)0x1FF });
                     counts.Links++;
                     break;
                 case HostFileKind.File when entry.Length == 0 && HostTree.IsSpecial(entry.FullPath):
@@ -282,11 +298,9 @@ public static class SandboxTar
                     break;
                 case HostFileKind.File:
                     var file = new FileStream(entry.FullPath, new FileStreamOptions { Mode = FileMode.Open, Access = FileAccess.Read, Share = FileShare.ReadWrite | FileShare.Delete, BufferSize = 0 });
-                    await using (var data = new FixedLengthStream(file, file.Length))
+                    using (var data = new FixedLengthStream(file, file.Length))
                     {
-                        await writer.WriteEntryAsync(
-                            new GnuTarEntry(TarEntryType.RegularFile, name) { Mode = File.GetUnixFileMode(file.SafeFileHandle), ModificationTime = File.GetLastWriteTimeUtc(file.SafeFileHandle), DataStream = data },
-                            cancellationToken);
+                        writer.WriteEntry(new GnuTarEntry(TarEntryType.RegularFile, name) { Mode = File.GetUnixFileMode(file.SafeFileHandle), ModificationTime = File.GetLastWriteTimeUtc(file.SafeFileHandle), DataStream = data });
                         counts.Bytes += data.Length;
                     }
 

@@ -26,17 +26,21 @@ public sealed class TarExtractor(string stagingRoot)
     /// <summary>Totals so far.</summary>
     public TransferCounts Counts { get; } = new();
 
-    /// <summary>Reads every entry of <paramref name="reader"/> into the staging directory.</summary>
-    public async Task ExtractAsync(TarReader reader, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every entry of <paramref name="reader"/> into the staging directory. Synchronous on purpose: run on a
+    /// thread of its own, blocking pipe and file I/O is about 1.5x faster than the thread-pool hops of async I/O.
+    /// </summary>
+    public void Extract(TarReader reader, CancellationToken cancellationToken)
     {
-        while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
+        while (reader.GetNextEntry(copyData: false) is { } entry)
         {
-            await ExtractAsync(entry, cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            Extract(entry);
         }
     }
 
     /// <summary>Extracts one entry.</summary>
-    public async Task ExtractAsync(TarEntry entry, CancellationToken cancellationToken)
+    public void Extract(TarEntry entry)
     {
         var relative = TarPaths.Normalize(entry.Name);
         if (relative.Length == 0)
@@ -59,7 +63,7 @@ public sealed class TarExtractor(string stagingRoot)
                 Counts.Directories++;
                 break;
             case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                await WriteFileAsync(relative, entry, cancellationToken);
+                WriteFile(relative, entry);
                 break;
             case TarEntryType.SymbolicLink:
                 if (string.IsNullOrEmpty(entry.LinkName) || entry.LinkName.Contains('\0', StringComparison.Ordinal))
@@ -96,7 +100,7 @@ public sealed class TarExtractor(string stagingRoot)
         }
     }
 
-    private async Task WriteFileAsync(string relative, TarEntry entry, CancellationToken cancellationToken)
+    private void WriteFile(string relative, TarEntry entry)
     {
         var path = NewPath(relative, entry.Name);
         var options = new FileStreamOptions
@@ -104,15 +108,11 @@ public sealed class TarExtractor(string stagingRoot)
             Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            Options = FileOptions.Asynchronous,
             BufferSize = 0,
         };
-        await using (var file = new FileStream(path, options))
+        using (var file = new FileStream(path, options))
         {
-            if (entry.DataStream is { } data)
-            {
-                await data.CopyToAsync(file, 128 * 1024, cancellationToken);
-            }
+            entry.DataStream?.CopyTo(file, 128 * 1024);
         }
 
         File.SetUnixFileMode(path, HostFiles.PermissionBits(entry.Mode));

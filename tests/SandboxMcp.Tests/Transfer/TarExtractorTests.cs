@@ -32,7 +32,7 @@ public sealed class TarExtractorTests : IDisposable
         archive.Position = 0;
         var extractor = new TarExtractor(Staging);
         await using var reader = new TarReader(archive);
-        await extractor.ExtractAsync(reader, Ct);
+        extractor.Extract(reader, Ct);
         return extractor;
     }
 
