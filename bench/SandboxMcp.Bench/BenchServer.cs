@@ -17,6 +17,9 @@ public sealed class BenchServer : IAsyncDisposable
 
     public McpClient Client { get; }
 
+    /// <summary>The server's state directory (container names derive from it).</summary>
+    public string StateDirectory => Path.Combine(_root, "state", "sandbox-mcp");
+
     /// <summary>The server assembly: a ReadyToRun publish when SBXBENCH_SERVER points at one, else the copy built with the bench.</summary>
     public static string ServerDll =>
         Environment.GetEnvironmentVariable("SBXBENCH_SERVER") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "SandboxMcp.dll");

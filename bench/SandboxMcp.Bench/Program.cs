@@ -6,6 +6,7 @@ var suites = new Dictionary<string, Func<int, CancellationToken, Task>>(StringCo
 {
     ["native"] = NativeBench.RunAsync,
     ["children"] = ChildrenBench.RunAsync,
+    ["expose"] = ExposeBench.RunAsync,
 };
 
 var calls = 1000;

@@ -17,6 +17,9 @@ public enum TunnelKind
 
     /// <summary>bash's <c>/dev/tcp</c>: no half-close.</summary>
     Bash,
+
+    /// <summary>No process: the sandbox shares the host's network, so the server connects to 127.0.0.1:PORT itself.</summary>
+    Direct,
 }
 
 /// <summary>
@@ -138,6 +141,7 @@ public static class TunnelCommand
         TunnelKind.NetcatOpenBsd => "nc -N (netcat-openbsd)",
         TunnelKind.Netcat => "nc",
         TunnelKind.Bash => "bash /dev/tcp",
+        TunnelKind.Direct => "direct (the sandbox shares the host's network)",
         _ => kind.ToString(),
     };
 }
