@@ -20,7 +20,7 @@ public sealed class BenchServer : IAsyncDisposable
     /// <summary>The server's working directory (its only host root), with HOME, config and state below it.</summary>
     public string Root => _root;
 
-    /// <summary>The server's state directory.</summary>
+    /// <summary>The server's state directory (container names derive from it).</summary>
     public string StateDirectory => Path.Combine(_root, "state", "sandbox-mcp");
 
     /// <summary>The server assembly: a ReadyToRun publish when SBXBENCH_SERVER points at one, else the copy built with the bench.</summary>

@@ -52,7 +52,7 @@ public static class ChildrenBench
         }
     }
 
-    private static bool PodmanHasBaseImage()
+    internal static bool PodmanHasBaseImage()
     {
         try
         {

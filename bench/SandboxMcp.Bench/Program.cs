@@ -9,6 +9,7 @@ var suites = new Dictionary<string, Func<int, CancellationToken, Task>>(StringCo
     ["children"] = ChildrenBench.RunAsync,
     ["transfer"] = TransferBench.RunAsync,
     ["seatbelt"] = SeatbeltBench.RunAsync,
+    ["expose"] = ExposeBench.RunAsync,
 };
 
 var calls = 1000;

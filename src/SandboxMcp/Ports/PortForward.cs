@@ -106,7 +106,9 @@ public sealed partial class PortForward : IAsyncDisposable
         var failed = false;
         try
         {
-            process = await _launcher.StartAsync(new ProcessSpec(TunnelCommand.Argv(_tunnel, Port)), cancellationToken);
+            process = _tunnel == TunnelKind.Direct
+                ? await DirectTunnel.ConnectAsync(Port, cancellationToken)
+                : await _launcher.StartAsync(new ProcessSpec(TunnelCommand.Argv(_tunnel, Port)), cancellationToken);
             var outcome = await ForwardConnection.RunAsync(socket, process, _toSandbox, _fromSandbox, cancellationToken);
             if (outcome.Error is { } error)
             {

@@ -48,9 +48,12 @@ public sealed class SandboxPorts(string sandbox, IProcessLauncher launcher, bool
             }
 
             // Probe before listening, so a sandbox without any tunnel program fails before a port is taken.
-            _tunnel ??= await TunnelCommand.ProbeAsync(launcher, cancellationToken);
+            _tunnel ??= hostNetwork ? (TunnelKind.Direct, true) : await TunnelCommand.ProbeAsync(launcher, cancellationToken);
             var (kind, sharesHostNetwork) = _tunnel.Value;
-            var bound = HostPortBinder.Bind(port, hostPort, hostNetwork || sharesHostNetwork);
+
+            // A sandbox on the host's network is reached the way its own tunnel would reach it, without the process.
+            kind = sharesHostNetwork ? TunnelKind.Direct : kind;
+            var bound = HostPortBinder.Bind(port, hostPort, sharesHostNetwork);
             var forward = new PortForward(sandbox, port, bound, kind, launcher, use, loggers.CreateLogger<PortForward>(), time.GetUtcNow());
             lock (_forwards)
             {

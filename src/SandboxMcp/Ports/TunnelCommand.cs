@@ -6,7 +6,7 @@ namespace SandboxMcp.Ports;
 /// <summary>The program that carries one forwarded connection inside a sandbox: its stdin and stdout are the socket.</summary>
 public enum TunnelKind
 {
-    /// <summary>A python3 one-liner: shuts the socket down on stdin EOF and closes stdout on the server's FIN.</summary>
+    /// <summary>A python3 one-liner: shuts the socket down on stdin EOF and exits on the server's FIN.</summary>
     Python,
 
     /// <summary>netcat-openbsd with <c>-N</c>: half-close towards the server; a server's close reaches the client only when it closes too.</summary>
@@ -17,6 +17,9 @@ public enum TunnelKind
 
     /// <summary>bash's <c>/dev/tcp</c>: no half-close.</summary>
     Bash,
+
+    /// <summary>No process: the sandbox shares the host's network, so the server connects to 127.0.0.1:PORT itself.</summary>
+    Direct,
 }
 
 /// <summary>
@@ -43,7 +46,9 @@ public static class TunnelCommand
 
     /// <summary>
     /// The python3 tunnel: connect, copy stdin to the socket (then shut its write side down) on a thread, copy the
-    /// socket to stdout and close stdout on the server's FIN, then wait for the stdin side to end.
+    /// socket to stdout, and exit on the server's FIN. Exiting, not just closing stdout, because engine clients
+    /// (<c>podman exec</c>) pass stdout's EOF on only when the process ends; a server that half-closes and then
+    /// keeps reading is the one case this gives up.
     /// </summary>
     internal const string PythonScript = """
         import os, socket, sys, threading
@@ -63,18 +68,18 @@ public static class TunnelCommand
                 pass
         t = threading.Thread(target=up, daemon=True)
         t.start()
-        o = sys.stdout.buffer
         try:
             while True:
-                b = s.recv(65536)
+                b = memoryview(s.recv(65536))
                 if not b:
                     break
-                o.write(b)
-                o.flush()
+                while b:
+                    b = b[os.write(1, b):]
         except OSError as e:
             sys.stderr.write("connection to 127.0.0.1:%s: %s\n" % (sys.argv[1], e.strerror or e))
-        o.close()
-        t.join()
+            sys.stderr.flush()
+            os._exit(1)
+        os._exit(0)
         """;
 
     private static readonly Lazy<string?> HostNetworkNamespace = new(() =>
@@ -136,6 +141,7 @@ public static class TunnelCommand
         TunnelKind.NetcatOpenBsd => "nc -N (netcat-openbsd)",
         TunnelKind.Netcat => "nc",
         TunnelKind.Bash => "bash /dev/tcp",
+        TunnelKind.Direct => "direct (the sandbox shares the host's network)",
         _ => kind.ToString(),
     };
 }

@@ -93,6 +93,32 @@ public abstract class PortForwardingTests : ServerTest
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Expose_ServerClosesFirst_ClientSeesTheEndWhileItsOwnSideIsOpen()
+    {
+        const string greeter = """
+            import socket, sys
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(("127.0.0.1", int(sys.argv[1])))
+            s.listen(16)
+            while True:
+                c, _ = s.accept()
+                c.sendall(b"hello and goodbye")
+                c.close()
+            """;
+        var port = FreshPort();
+        await StartInSandboxAsync($"python3 -c {Quote(greeter)} {port}", port);
+        var hostPort = HostPortOf(await Server.CallOkAsync("expose", new { port }, Ct));
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, hostPort, Ct);
+        var reply = new MemoryStream();
+        await client.GetStream().CopyToAsync(reply, Ct);
+
+        Assert.Equal("hello and goodbye", Encoding.ASCII.GetString(reply.ToArray()));
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Expose_OccupiedHostPort_IsAnErrorAndNothingIsShared()
     {
         using var occupant = new TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SandboxMcp.Runtimes.Container;
+
+namespace SandboxMcp.Bench;
+
+/// <summary>
+/// Port forwarding: throughput of one large download and connect latency (connect + small request + reply to EOF)
+/// through <c>expose</c>, beside a raw baseline in the same run: direct TCP on native (it shares the host's network),
+/// <c>podman exec -i NAME nc -N 127.0.0.1 PORT</c> driven directly on podman. Target: at least half of raw throughput.
+/// </summary>
+public static class ExposeBench
+{
+    private const int SandboxPort = 47311;
+    private const long BlastBytes = 200L * 1024 * 1024;
+
+    /// <summary>Reads one request line: <c>blast N</c> sends N bytes, anything else gets <c>pong</c>; then closes.</summary>
+    private const string Server = """
+        import socketserver, sys
+        block = b"x" * (1 << 20)
+        class H(socketserver.StreamRequestHandler):
+            def handle(self):
+                line = self.rfile.readline().split()
+                if line[:1] == [b"blast"]:
+                    left = int(line[1])
+                    while left > 0:
+                        n = min(left, len(block))
+                        self.wfile.write(block[:n])
+                        left -= n
+                else:
+                    self.wfile.write(b"pong\n")
+        class S(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+        S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+        """;
+
+    public static async Task RunAsync(int calls, CancellationToken cancellationToken)
+    {
+        var rounds = Math.Clamp(calls / 20, 10, 50);
+        foreach (var (tier, config) in Tiers())
+        {
+            Console.WriteLine($"# expose ({tier}): {BlastBytes >> 20} MB download x3 (best), latency {rounds} rounds");
+            await using var server = await BenchServer.StartAsync(config, cancellationToken);
+            var command = $"setsid nohup python3 -c '{Server.Replace("'", "'\\''", StringComparison.Ordinal)}' {SandboxPort} >/dev/null 2>&1 & "
+                + $"for i in $(seq 100); do python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {SandboxPort}), 1)' 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
+            var started = await server.ExecAsync(command, "default", cancellationToken);
+            if (started.GetProperty("exit_code").GetInt32() != 0)
+            {
+                throw new InvalidOperationException("the bench server did not start in the sandbox");
+            }
+
+            var exposed = await server.CallAsync("expose", new() { ["port"] = SandboxPort }, cancellationToken);
+            var hostPort = exposed.GetProperty("forward").GetProperty("host_port").GetInt32();
+            Func<string, Task<long>> raw = tier == "native"
+                ? request => TcpRequestAsync(SandboxPort, request, cancellationToken)
+                : request => PodmanNcRequestAsync(ContainerNames.Container(ContainerNames.Owner(server.StateDirectory), "default", 128), request, cancellationToken);
+            Task<long> Forwarded(string request) => TcpRequestAsync(hostPort, request, cancellationToken);
+            var rawName = tier == "native" ? "direct TCP" : "podman exec -i nc -N";
+
+            var forwardedRate = await ThroughputAsync(Forwarded);
+            var rawRate = await ThroughputAsync(raw);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput via expose (" + tier + ")",-44} {forwardedRate,8:0.0} MB/s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput raw " + rawName,-44} {rawRate,8:0.0} MB/s  (expose = {forwardedRate / rawRate:P0} of raw)"));
+            Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong via expose ({tier})", 2, rounds, () => Forwarded("ping\n")));
+            Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong raw {rawName}", 2, rounds, () => raw("ping\n")));
+            Console.WriteLine();
+            await server.CallAsync("destroy", new() { ["sandbox"] = "default" }, cancellationToken);
+        }
+    }
+
+    /// <summary>Best of three downloads of <see cref="BlastBytes"/>, in MB/s.</summary>
+    private static async Task<double> ThroughputAsync(Func<string, Task<long>> request)
+    {
+        var best = 0.0;
+        for (var i = 0; i < 3; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            var received = await request($"blast {BlastBytes}\n");
+            var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            if (received != BlastBytes)
+            {
+                throw new InvalidOperationException($"received {received} bytes, expected {BlastBytes}");
+            }
+
+            best = Math.Max(best, received / seconds / (1 << 20));
+        }
+
+        return best;
+    }
+
+    /// <summary>Connects, sends the request, half-closes and counts the reply's bytes to EOF.</summary>
+    private static async Task<long> TcpRequestAsync(int port, string request, CancellationToken cancellationToken)
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        socket.Shutdown(SocketShutdown.Send);
+        return await CountAsync(buffer => socket.ReceiveAsync(buffer, cancellationToken));
+    }
+
+    /// <summary>The raw baseline on podman: the engine client with nc, started directly (no server, no Pipelines).</summary>
+    private static async Task<long> PodmanNcRequestAsync(string container, string request, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("podman", ["exec", "-i", container, "nc", "-N", "127.0.0.1", SandboxPort.ToString(CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        if (Environment.GetEnvironmentVariable("CONTAINERS_CONF") is null && ContainersConf() is { } conf)
+        {
+            info.Environment["CONTAINERS_CONF"] = conf;
+        }
+
+        using var process = Process.Start(info)!;
+        await process.StandardInput.BaseStream.WriteAsync(Encoding.ASCII.GetBytes(request), cancellationToken);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.BaseStream;
+        var count = await CountAsync(buffer => stdout.ReadAsync(buffer, cancellationToken));
+        await process.WaitForExitAsync(cancellationToken);
+        return count;
+    }
+
+    private static async Task<long> CountAsync(Func<Memory<byte>, ValueTask<int>> read)
+    {
+        var buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while ((n = await read(buffer)) > 0)
+        {
+            total += n;
+        }
+
+        return total;
+    }
+
+    private static string? ContainersConf()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "images", "containers.conf");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(string Tier, string Config)> Tiers()
+    {
+        yield return ("native", """{"defaultTier": "native"}""");
+        if (ChildrenBench.PodmanHasBaseImage())
+        {
+            yield return ("podman", """{"defaultTier": "vm", "engine": "podman", "sandboxDefaults": {"memory": "512m", "cpus": 1}}""");
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SandboxMcp.Common;
+using SandboxMcp.Runtimes;
+
+namespace SandboxMcp.Ports;
+
+/// <summary>
+/// The sandbox end of a connection when the sandbox shares the host's network namespace (native): a socket to
+/// 127.0.0.1:PORT made by the server itself, which is exactly what a tunnel process there would make. It is shaped
+/// as a tunnel process so that <see cref="ForwardConnection"/> stays one code path: stdin is the socket's send side
+/// (disposing it sends FIN), stdout its receive side, and it "exits" once the send side is closed.
+/// </summary>
+internal sealed class DirectTunnel : ISandboxProcess
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _network;
+    private readonly TaskCompletionSource<int> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private DirectTunnel(Socket socket)
+    {
+        _socket = socket;
+        _network = new NetworkStream(socket, ownsSocket: false);
+        StandardInput = new HalfCloseStream(_network, () =>
+        {
+            ShutdownSend();
+            _ended.TrySetResult(0);
+        });
+    }
+
+    /// <summary>Connects to 127.0.0.1:<paramref name="port"/>; a refusal says so with the port.</summary>
+    public static async Task<DirectTunnel> ConnectAsync(int port, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return new DirectTunnel(socket);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new SandboxException(string.Create(CultureInfo.InvariantCulture, $"connect to 127.0.0.1:{port} failed: {ex.Message} (is anything listening on that port in the sandbox?)"), ex);
+        }
+    }
+
+    /// <inheritdoc />
+    public int LocalId => Environment.ProcessId;
+
+    /// <inheritdoc />
+    public Stream StandardInput { get; }
+
+    /// <inheritdoc />
+    public Stream StandardOutput => _network;
+
+    /// <inheritdoc />
+    public Stream StandardError => Stream.Null;
+
+    /// <inheritdoc />
+    public bool HasExited => _ended.Task.IsCompleted;
+
+    /// <inheritdoc />
+    public Task<int> WaitForExitAsync(CancellationToken cancellationToken) => _ended.Task.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public void Kill()
+    {
+        _ended.TrySetResult(137);
+        _socket.Close();
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        _ended.TrySetResult(0);
+        _network.Dispose();
+        _socket.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private void ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The server already reset or the connection was closed: nothing left to half-close.
+        }
+    }
+}
