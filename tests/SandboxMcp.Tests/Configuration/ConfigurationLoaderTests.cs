@@ -59,6 +59,20 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_SeatbeltPathKeys_Bind()
+    {
+        var paths = WithFile("""
+            {"profiles": {"ml": {"readOnlyPaths": ["~/src/lib"], "readWritePaths": ["/data/ml"], "deniedPaths": ["~/src/lib/.env"]}}}
+            """);
+
+        var options = ConfigurationLoader.Load(paths, [], NoEnvironment);
+
+        Assert.Equal(["~/src/lib"], options.Profiles["ml"].ReadOnlyPaths);
+        Assert.Equal(["/data/ml"], options.Profiles["ml"].ReadWritePaths);
+        Assert.Equal(["~/src/lib/.env"], options.Profiles["ml"].DeniedPaths);
+    }
+
+    [Fact]
     public void Load_CommandLine_OverridesFile()
     {
         var paths = WithFile("""{"idleTtlSeconds": 600}""");
@@ -82,6 +96,9 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{"spawnPolicies": {"p": {"memoryBudget": "1"}}}""", "spawnPolicies:p:memoryBudget")]
     [InlineData("""{"logLevel": "Loud"}""", "logLevel")]
     [InlineData("""{"idleTtlSeconds": "soon"}""", "IdleTtlSeconds")]
+    [InlineData("""{"profiles": {"ml": {"readOnlyPaths": ["relative/dir"]}}}""", "profiles:ml:readOnlyPaths:0")]
+    [InlineData("""{"sandboxDefaults": {"deniedPaths": [""]}}""", "sandboxDefaults:deniedPaths:0")]
+    [InlineData("""{"profiles": {"ml": {"readWritePaths": ["~x"]}}}""", "profiles:ml:readWritePaths:0")]
     public void Load_InvalidConfiguration_ThrowsNamingTheKey(string json, string key)
     {
         var paths = WithFile(json);

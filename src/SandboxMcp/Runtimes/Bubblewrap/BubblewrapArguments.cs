@@ -33,6 +33,9 @@ public static class BubblewrapArguments
     /// </summary>
     public static readonly IReadOnlyList<string> HolderCommand = ["/bin/sh", "-c", "echo ready; read -r _", "sandbox-mcp-holder"];
 
+    /// <summary>The device nodes a sandbox gets.</summary>
+    public static readonly IReadOnlyList<string> Devices = ["/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"];
+
     /// <summary>What the real host says a path is.</summary>
     public static HostPathKind KindOnHost(string path) =>
         Directory.Exists(path) ? HostPathKind.Directory : Path.Exists(path) ? HostPathKind.File : HostPathKind.Missing;
@@ -75,8 +78,21 @@ public static class BubblewrapArguments
             args.AddRange(["--symlink", link.Target, link.Path]);
         }
 
+        // A few device nodes instead of --dev: --dev needs root in a first user namespace, which makes an
+        // unprivileged bwrap nest a second one, and nsenter could then not join the mount and pid namespaces.
+        args.AddRange(["--proc", "/proc"]);
+        foreach (var device in Devices)
+        {
+            args.AddRange(["--dev-bind", device, device]);
+        }
+
+        args.AddRange([
+            "--symlink", "/proc/self/fd", "/dev/fd", "--symlink", "/proc/self/fd/0", "/dev/stdin", "--symlink", "/proc/self/fd/1", "/dev/stdout",
+            "--symlink", "/proc/self/fd/2", "/dev/stderr", "--tmpfs", "/dev/shm",
+        ]);
+
         // A private /tmp for the holder's lifetime, first, so host paths under /tmp can still be mounted into it.
-        args.AddRange(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);
+        args.AddRange(["--tmpfs", "/tmp"]);
         foreach (var path in policy.ReadOnlyPaths)
         {
             args.AddRange(["--ro-bind", path, path]);
