@@ -63,6 +63,14 @@ public sealed partial class BackgroundProcess
         {
             final = new RunOutcome(_lastOutcome?.ExitCode, ExitReason.Stopped, TimeSpan.Zero);
         }
+#pragma warning disable CA1031 // The supervisor must always end in a state status can show, whatever broke.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogSupervisorFailed(ex, Id);
+            Logs.Note($"supervisor error, no more restarts: {ex.Message}");
+            final = new RunOutcome(_lastOutcome?.ExitCode, ExitReason.StartFailed, TimeSpan.Zero);
+        }
 
         _final = final.Reason == ExitReason.Stopped || _stopping ? final with { Reason = ExitReason.Stopped } : final;
         var note = _final.Reason == ExitReason.Stopped ? "stopped" : $"{final.Describe()}; not restarted (policy {Request.Restart.ToName()})";

@@ -155,6 +155,9 @@ public sealed partial class BackgroundProcess : IAsyncDisposable
         _stop.Dispose();
     }
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The supervisor of background process {Id} failed")]
+    private partial void LogSupervisorFailed(Exception exception, string id);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not stop background process {Id}")]
     private partial void LogStopFailed(Exception exception, string id);
 

@@ -17,6 +17,7 @@ internal sealed class BackgroundRun : IAsyncDisposable
     private readonly CancellationTokenSource _stopReading = new();
     private readonly Task _pumps;
     private int _killReason = -1;
+    private int _disposed;
 
     private BackgroundRun(ISandboxProcess process, PipeReader stdout, PipeReader stderr, int pid, DateTimeOffset startedAt, LogRing ring)
     {
@@ -107,9 +108,14 @@ internal sealed class BackgroundRun : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _process.DisposeAsync();
         await _stopReading.CancelAsync();
         await _pumps;
-        _stopReading.Dispose();
+        // _stopReading is not disposed: WaitForExitAsync may still cancel it, and it holds no timer.
     }
 }
