@@ -117,6 +117,31 @@ public abstract partial class TransferTests : ServerTest
         Assert.False(File.Exists("/etc/owned"));
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task UploadAndDownload_MissingSources_SayWhatIsMissingAndWriteNothing()
+    {
+        var upload = await Server.CallErrorAsync("upload", new { host_path = "nothing-here", path = "x" }, Ct);
+        var download = await Server.CallErrorAsync("download", new { path = "no/such/file", host_path = "fetched" }, Ct);
+
+        Assert.Contains("does not exist", upload, StringComparison.Ordinal);
+        Assert.Contains("does not exist", download, StringComparison.Ordinal);
+        Assert.False(Path.Exists(HostPath("fetched")));
+        Assert.Empty(Directory.GetFileSystemEntries(Server.Home, ".sandbox-mcp-download-*"));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task BatchWrite_ManyFiles_ArriveExactlyThroughOneTarAndAreAudited()
+    {
+        var files = Enumerable.Range(0, 50).ToDictionary(i => $"many/d{i % 5}/f{i}.txt", i => $"file {i}\n" + new string('x', i));
+
+        await Server.CallOkAsync("batch_write", new { files }, Ct);
+        var check = await Server.ExecAsync("cat many/d3/f13.txt; find many -type f | wc -l; ls -A many/d0 | grep -c sandbox-mcp || true", cancellationToken: Ct);
+        var history = await Server.CallOkAsync("history", cancellationToken: Ct);
+
+        Assert.Equal("file 13\n" + new string('x', 13) + "50\n0\n", check.Stdout);
+        Assert.Contains("batch_write\t50 files", history.Text, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> EvilArchives => new()
     {
         // name, python that adds members to tarfile t

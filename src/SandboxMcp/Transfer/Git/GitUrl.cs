@@ -64,34 +64,10 @@ public static partial class GitUrl
     }
 
     /// <summary>The URL with any user information (a password or token in it) replaced by <c>***</c>, for display.</summary>
-    public static string Redact(string url)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-        {
-            return url;
-        }
-
-        var rest = url[(scheme + 3)..];
-        var authorityEnd = rest.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? slash : rest.Length;
-        var at = rest[..authorityEnd].LastIndexOf('@');
-        return at < 0 ? url : url[..(scheme + 3)] + "***" + rest[at..];
-    }
+    public static string Redact(string url) => UserInfoSpan(url) is { } span ? url[..span.Start] + "***" + url[span.End..] : url;
 
     /// <summary>The user information of a URL (it may hold a token), or null.</summary>
-    public static string? UserInfo(string url)
-    {
-        var scheme = url.IndexOf("://", StringComparison.Ordinal);
-        if (scheme < 0)
-        {
-            return null;
-        }
-
-        var rest = url[(scheme + 3)..];
-        var authorityEnd = rest.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? slash : rest.Length;
-        var at = rest[..authorityEnd].LastIndexOf('@');
-        return at <= 0 ? null : rest[..at];
-    }
+    public static string? UserInfo(string url) => UserInfoSpan(url) is { } span && span.End > span.Start ? url[span.Start..span.End] : null;
 
     /// <summary>The directory git would clone into: the last path part without <c>.git</c> (<c>repo</c> when there is none).</summary>
     public static string DefaultDirectory(string url)
@@ -109,6 +85,21 @@ public static partial class GitUrl
         }
 
         return last.Length == 0 || last is "." or ".." ? "repo" : last;
+    }
+
+    /// <summary>Where the user information of a <c>scheme://user@host/…</c> URL starts and its <c>@</c> is.</summary>
+    private static (int Start, int End)? UserInfoSpan(string url)
+    {
+        var scheme = url.IndexOf("://", StringComparison.Ordinal);
+        if (scheme < 0)
+        {
+            return null;
+        }
+
+        var start = scheme + 3;
+        var slash = url.IndexOf('/', start);
+        var at = url.LastIndexOf('@', (slash < 0 ? url.Length : slash) - 1, (slash < 0 ? url.Length : slash) - start);
+        return at < 0 ? null : (start, at);
     }
 
     private static string Host(string afterScheme)
