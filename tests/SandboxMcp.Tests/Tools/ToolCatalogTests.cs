@@ -12,6 +12,7 @@ public sealed class ToolCatalogTests
         [
             "exec", "python", "write_file", "read_file", "batch_write", "env", "create", "status", "list_all", "destroy", "reset", "history",
             "install", "stats", "health", "clone", "snapshot", "restore", "list_snapshots", "delete_snapshot", "build_image", "images",
+            "expose", "unexpose", "network_info",
         ];
 
     [Theory]
@@ -21,6 +22,21 @@ public sealed class ToolCatalogTests
         var tool = Assert.Single(Tools, t => t.Name == name);
 
         Assert.False(string.IsNullOrWhiteSpace(tool.Description));
+    }
+
+    [Theory]
+    [InlineData("expose", "port", "host_port")]
+    [InlineData("unexpose", "host_port", null)]
+    public void Catalog_PortTools_TakeTheContractsArguments(string name, string required, string? optional)
+    {
+        var schema = Tools.Single(t => t.Name == name).InputSchema;
+
+        Assert.Contains(required, schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        if (optional is not null)
+        {
+            Assert.True(schema.GetProperty("properties").TryGetProperty(optional, out _));
+            Assert.DoesNotContain(optional, schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        }
     }
 
     [Fact]
