@@ -26,7 +26,7 @@ public sealed class ForwardConnectionTests
         var received = await ReadToEndAsync(tunnel.Input);
         await tunnel.Output.WriteAsync(Encoding.ASCII.GetBytes("reply to " + received), Ct);
         await tunnel.ExitAsync(0);
-        var reply = await ReceiveToEndAsync(client);
+        var reply = await Sockets.ReceiveToEndAsync(client, Ct);
         var outcome = await run;
 
         Assert.Equal("request", received);
@@ -47,7 +47,7 @@ public sealed class ForwardConnectionTests
 
         await tunnel.Output.WriteAsync("bye"u8.ToArray(), Ct);
         await tunnel.Output.CompleteAsync();
-        var reply = await ReceiveToEndAsync(client);
+        var reply = await Sockets.ReceiveToEndAsync(client, Ct);
         Assert.False(run.IsCompleted);
         await tunnel.ExitAsync(0);
         var outcome = await run;
@@ -90,8 +90,7 @@ public sealed class ForwardConnectionTests
 
     private static async Task<(Socket Client, Socket Accepted)> ConnectedPairAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
+        using var listener = Sockets.Listen(out _);
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(listener.LocalEndpoint, Ct);
         return (client, await listener.AcceptSocketAsync(Ct));
@@ -110,18 +109,5 @@ public sealed class ForwardConnectionTests
                 return text.ToString();
             }
         }
-    }
-
-    private static async Task<string> ReceiveToEndAsync(Socket socket)
-    {
-        var buffer = new byte[4096];
-        var text = new StringBuilder();
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, Ct)) > 0)
-        {
-            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        return text.ToString();
     }
 }

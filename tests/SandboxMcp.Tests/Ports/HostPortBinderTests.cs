@@ -94,11 +94,5 @@ public sealed class HostPortBinderTests
         return port;
     }
 
-    private static TcpListener Occupy(out int port)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        return listener;
-    }
+    private static TcpListener Occupy(out int port) => Sockets.Listen(out port);
 }

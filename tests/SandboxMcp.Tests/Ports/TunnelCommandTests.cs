@@ -27,15 +27,13 @@ public sealed class TunnelCommandTests
     public async Task PythonTunnel_HalfCloseBothWays_StdinEofReachesTheServerAndItsCloseEndsStdout()
     {
         // The reason python3 comes first: the server's FIN must end stdout while stdin is still open.
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        var port = ((IPEndPoint)server.LocalEndpoint).Port;
+        using var server = Sockets.Listen(out var port);
         using var tunnel = Start(TunnelCommand.Argv(TunnelKind.Python, port));
         using var first = await server.AcceptSocketAsync(Ct);
 
         await tunnel.StandardInput.BaseStream.WriteAsync("ping"u8.ToArray(), Ct);
         tunnel.StandardInput.Close();
-        var received = await ReceiveToEndAsync(first);
+        var received = await Sockets.ReceiveToEndAsync(first, Ct);
         await first.SendAsync("pong"u8.ToArray(), Ct);
         first.Shutdown(SocketShutdown.Send);
         var output = await tunnel.StandardOutput.ReadToEndAsync(Ct);
@@ -49,9 +47,7 @@ public sealed class TunnelCommandTests
     [Fact(Timeout = 15000)]
     public async Task PythonTunnel_ServerClosesFirst_StdoutEndsWhileStdinIsOpen()
     {
-        using var server = new TcpListener(IPAddress.Loopback, 0);
-        server.Start();
-        var port = ((IPEndPoint)server.LocalEndpoint).Port;
+        using var server = Sockets.Listen(out var port);
         using var tunnel = Start(TunnelCommand.Argv(TunnelKind.Python, port));
         using (var accepted = await server.AcceptSocketAsync(Ct))
         {
@@ -85,18 +81,5 @@ public sealed class TunnelCommandTests
         }
 
         return Process.Start(info)!;
-    }
-
-    private static async Task<string> ReceiveToEndAsync(Socket socket)
-    {
-        var buffer = new byte[1024];
-        var text = new StringBuilder();
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, Ct)) > 0)
-        {
-            text.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-
-        return text.ToString();
     }
 }

@@ -27,6 +27,21 @@ public sealed class ToolCatalogTests
         Assert.False(string.IsNullOrWhiteSpace(tool.Description));
     }
 
+    [Theory]
+    [InlineData("expose", "port", "host_port")]
+    [InlineData("unexpose", "host_port", null)]
+    public void Catalog_PortTools_TakeTheContractsArguments(string name, string required, string? optional)
+    {
+        var schema = Tools.Single(t => t.Name == name).InputSchema;
+
+        Assert.Contains(required, schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        if (optional is not null)
+        {
+            Assert.True(schema.GetProperty("properties").TryGetProperty(optional, out _));
+            Assert.DoesNotContain(optional, schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        }
+    }
+
     [Fact]
     public void Catalog_Names_AreUniqueSnakeCase()
     {
