@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using SandboxMcp.Common;
 using SandboxMcp.Runtimes.Native;
 using SandboxMcp.Runtimes.Policy;
@@ -17,16 +16,8 @@ public sealed partial class BubblewrapRuntime
         var setsid = HostSandboxes.SetsidPath;
         var argv = BubblewrapArguments.Enter(
             setsid, tools.Nsenter, tools.Setpriv, holder.NamespacePid, holder.OwnNetwork, process.WorkingDirectory ?? handle.WorkDir, wrapper, process.Argv);
-        LocalProcess started;
-        try
-        {
-            started = LocalProcess.Start(argv, environment, "/", ownsProcessGroup: setsid is not null);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new SandboxException($"Could not start a process in the bubblewrap sandbox: {ex.Message}", ex);
-        }
-
+        // nsenter starts on the host in "/"; the wrapper changes to the directory inside the sandbox.
+        var started = HostSandboxes.Start(argv, environment, "/", "a process in the bubblewrap sandbox");
         if (setsid is not null)
         {
             HostSandboxes.Watch(watchdog, handle, started.LocalId);
@@ -82,7 +73,7 @@ public sealed partial class BubblewrapRuntime
 
         if (_tools is null && !(await ProbeAsync(_stopping.Token)).IsAvailable)
         {
-            throw new SandboxException($"The seatbelt tier cannot be used: {_probe?.Result.Detail}.");
+            throw new SandboxException($"The seatbelt tier cannot be used: {_probe.Last?.Detail}.");
         }
 
         var policy = PolicyProperty.Read(handle);

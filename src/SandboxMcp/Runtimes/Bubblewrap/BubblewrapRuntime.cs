@@ -18,12 +18,10 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     /// <summary>What to install when bubblewrap is missing.</summary>
     public const string InstallHint = "apt-get install bubblewrap (dnf install bubblewrap), or use tier \"native\"";
 
-    private static readonly TimeSpan UnavailableProbeTtl = TimeSpan.FromSeconds(10);
     private readonly ConcurrentDictionary<string, Task<BubblewrapHolder>> _holders = new(StringComparer.Ordinal);
     private readonly Lock _holderGate = new();
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _probeLock = new(1, 1);
-    private (RuntimeAvailability Result, DateTimeOffset At)? _probe;
+    private readonly ProbeCache _probe = new(time);
     private Tools? _tools;
     private volatile bool _disposed;
 
@@ -37,25 +35,7 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     public SandboxTier Tier => SandboxTier.Seatbelt;
 
     /// <inheritdoc />
-    public async ValueTask<RuntimeAvailability> ProbeAsync(CancellationToken cancellationToken)
-    {
-        if (_probe is { } cached && (cached.Result.IsAvailable || time.GetUtcNow() - cached.At < UnavailableProbeTtl))
-        {
-            return cached.Result;
-        }
-
-        await _probeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var result = await ProbeNowAsync(cancellationToken);
-            _probe = (result, time.GetUtcNow());
-            return result;
-        }
-        finally
-        {
-            _probeLock.Release();
-        }
-    }
+    public ValueTask<RuntimeAvailability> ProbeAsync(CancellationToken cancellationToken) => _probe.GetAsync(ProbeNowAsync, cancellationToken);
 
     /// <inheritdoc />
     public async Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
@@ -120,7 +100,7 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     public IsolationInfo Describe(RuntimeHandle handle, SandboxSpec spec)
     {
         var policy = handle.Properties?.ContainsKey(PolicyProperty.Key) == true ? PolicyProperty.Read(handle) : null;
-        var engine = _probe?.Result is { IsAvailable: true } probe ? probe.Detail : Name;
+        var engine = _probe.Last is { IsAvailable: true } probe ? probe.Detail : Name;
         var network = policy?.NetworkAllowed == true
             ? "host network (full access, as the profile asks)"
             : "none: a loopback of its own only (host services on 127.0.0.1 are not reachable)";
@@ -158,7 +138,7 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
         }
 
         _stopping.Dispose();
-        _probeLock.Dispose();
+        _probe.Dispose();
     }
 
     private static string Home => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

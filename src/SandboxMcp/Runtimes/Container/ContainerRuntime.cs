@@ -20,7 +20,6 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     /// <summary>Where the server keeps its own files inside the container (shell state).</summary>
     public const string ScratchDir = "/var/lib/sandbox-mcp";
 
-    private static readonly TimeSpan UnavailableProbeTtl = TimeSpan.FromSeconds(10);
     private readonly IContainerCli _cli;
     private readonly ICommandRunner _runner;
     private readonly SandboxMcpOptions _options;
@@ -30,8 +29,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     private readonly ConcurrentDictionary<string, long> _oomKills = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _networks = new(StringComparer.Ordinal);
     private readonly ServerPaths _paths;
-    private readonly SemaphoreSlim _probeLock = new(1, 1);
-    private (RuntimeAvailability Result, DateTimeOffset At)? _probe;
+    private readonly ProbeCache _probe;
 
     /// <summary>A runtime for one engine.</summary>
     public ContainerRuntime(IContainerCli cli, ICommandRunner runner, ServerPaths paths, SandboxMcpOptions options, ILogger<ContainerRuntime> logger, TimeProvider time)
@@ -42,6 +40,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
         _options = options;
         _logger = logger;
         _time = time;
+        _probe = new ProbeCache(time);
         Owner = ContainerNames.Owner(paths.StateDirectory);
         _retry = new ResiliencePipelineBuilder<CommandOutput>()
             .AddRetry(new RetryStrategyOptions<CommandOutput>
@@ -73,25 +72,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     public IContainerCli Cli => _cli;
 
     /// <inheritdoc />
-    public async ValueTask<RuntimeAvailability> ProbeAsync(CancellationToken cancellationToken)
-    {
-        if (_probe is { } cached && (cached.Result.IsAvailable || _time.GetUtcNow() - cached.At < UnavailableProbeTtl))
-        {
-            return cached.Result;
-        }
-
-        await _probeLock.WaitAsync(cancellationToken);
-        try
-        {
-            var result = await ProbeNowAsync(cancellationToken);
-            _probe = (result, _time.GetUtcNow());
-            return result;
-        }
-        finally
-        {
-            _probeLock.Release();
-        }
-    }
+    public ValueTask<RuntimeAvailability> ProbeAsync(CancellationToken cancellationToken) => _probe.GetAsync(ProbeNowAsync, cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask<RuntimeAvailability> CanCreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
@@ -136,7 +117,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     /// <inheritdoc />
     public IsolationInfo Describe(RuntimeHandle handle, SandboxSpec spec)
     {
-        var engine = _probe?.Result is { IsAvailable: true } probe ? probe.Detail : Name;
+        var engine = _probe.Last is { IsAvailable: true } probe ? probe.Detail : Name;
         var isolation = _cli.Engine == "apple"
             ? "micro-VM: one lightweight Linux VM per sandbox (Apple Virtualization.framework)"
             : "container: Linux namespaces and cgroups around its own file system; shares the host kernel";
@@ -217,5 +198,5 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     private partial void LogRetry(int attempt, string? error);
 
     /// <inheritdoc />
-    public void Dispose() => _probeLock.Dispose();
+    public void Dispose() => _probe.Dispose();
 }

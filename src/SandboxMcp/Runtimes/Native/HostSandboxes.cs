@@ -75,6 +75,28 @@ internal static class HostSandboxes
     public static string LimitsWrapper(RuntimeHandle handle) =>
         $"ulimit -n {Property(handle, "openFiles", 4096).ToString(CultureInfo.InvariantCulture)} 2>/dev/null; ulimit -c 0 2>/dev/null; exec \"$@\"";
 
+    /// <summary>
+    /// Starts a host process of a sandbox with exactly <paramref name="environment"/>, in its own session when
+    /// <paramref name="argv"/> begins with <see cref="SetsidPath"/>; a missing working directory or program is a
+    /// <see cref="SandboxException"/> that says which.
+    /// </summary>
+    public static LocalProcess Start(IReadOnlyList<string> argv, Dictionary<string, string> environment, string workingDirectory, string what)
+    {
+        if (!Directory.Exists(workingDirectory))
+        {
+            throw new SandboxException($"The working directory '{workingDirectory}' does not exist in the sandbox: create it first or use another.");
+        }
+
+        try
+        {
+            return LocalProcess.Start(argv, environment, workingDirectory, ownsProcessGroup: SetsidPath is not null && argv[0] == SetsidPath);
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new SandboxException($"Could not start {what}: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>Limits as <c>status</c> states them for a sandbox watched by the <see cref="NativeWatchdog"/>.</summary>
     public static List<string> WatchedLimits(SandboxSpec spec)
     {

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 
@@ -67,22 +66,7 @@ public sealed class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog) : 
         var setsid = HostSandboxes.SetsidPath;
         List<string> argv = setsid is null ? ["/bin/sh", "-c", wrapper, "sh"] : [setsid, "/bin/sh", "-c", wrapper, "sh"];
         argv.AddRange(process.Argv);
-        var workingDirectory = process.WorkingDirectory ?? handle.WorkDir;
-        if (!Directory.Exists(workingDirectory))
-        {
-            throw new SandboxException($"The working directory '{workingDirectory}' does not exist in the sandbox: create it first or use another.");
-        }
-
-        LocalProcess started;
-        try
-        {
-            started = LocalProcess.Start(argv, environment, workingDirectory, ownsProcessGroup: setsid is not null);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new SandboxException($"Could not start a process in the native sandbox: {ex.Message}", ex);
-        }
-
+        var started = HostSandboxes.Start(argv, environment, process.WorkingDirectory ?? handle.WorkDir, "a process in the native sandbox");
         if (setsid is not null)
         {
             HostSandboxes.Watch(watchdog, handle, started.LocalId);

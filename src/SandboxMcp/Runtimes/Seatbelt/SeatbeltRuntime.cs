@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.ComponentModel;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Runtimes.Container;
@@ -126,22 +125,7 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
             argv = [setsid, .. argv];
         }
 
-        var workingDirectory = process.WorkingDirectory ?? handle.WorkDir;
-        if (!Directory.Exists(workingDirectory))
-        {
-            throw new SandboxException($"The working directory '{workingDirectory}' does not exist in the sandbox: create it first or use another.");
-        }
-
-        LocalProcess started;
-        try
-        {
-            started = LocalProcess.Start(argv, environment, workingDirectory, ownsProcessGroup: setsid is not null);
-        }
-        catch (Win32Exception ex)
-        {
-            throw new SandboxException($"Could not start sandbox-exec: {ex.Message}", ex);
-        }
-
+        var started = HostSandboxes.Start(argv, environment, process.WorkingDirectory ?? handle.WorkDir, "sandbox-exec");
         _sessions.GetOrAdd(handle.Id, _ => new ConcurrentDictionary<int, bool>())[started.LocalId] = true;
         return Task.FromResult<ISandboxProcess>(started);
     }
