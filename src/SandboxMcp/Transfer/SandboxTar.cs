@@ -149,6 +149,7 @@ public static class SandboxTar
 
     private static async Task<string?> ReceiveAsync(IProcessLauncher launcher, string source, TarExtractor extractor, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        progress?.Report($"download {source}");
         await using var process = await launcher.StartAsync(new ProcessSpec(["sh", "-c", FileScripts.Archive, "sandbox-mcp-download", source]), cancellationToken);
         await process.StandardInput.DisposeAsync();
         var stderr = new CappedOutput(OutputBytes);
@@ -202,6 +203,7 @@ public static class SandboxTar
         CancellationToken cancellationToken)
     {
         var total = entries.Sum(e => e.Length);
+        progress?.Report($"{what}: {entries.Count} entries, {ProgressStream.Megabytes(total)}");
         var output = await RunWriterAsync(
             launcher,
             spec,

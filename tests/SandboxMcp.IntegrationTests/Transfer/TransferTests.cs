@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using ModelContextProtocol;
 using SandboxMcp.IntegrationTests.Infrastructure;
+using SandboxMcp.IntegrationTests.Vm;
 
 namespace SandboxMcp.IntegrationTests.Transfer;
 
@@ -22,15 +25,19 @@ public abstract partial class TransferTests : ServerTest
         await File.WriteAllBytesAsync(source, data, Ct);
         var expected = Convert.ToHexStringLower(SHA256.HashData(data));
 
-        var up = await Server.CallOkAsync("upload", new { host_path = source, path = "data/big.bin" }, Ct);
+        var progress = new ConcurrentQueue<ProgressNotificationValue>();
+
+        var up = new ToolOutcome(await Server.Client.CallToolAsync("upload", new Dictionary<string, object?> { ["host_path"] = source, ["path"] = "data/big.bin" }, new SyncProgress(progress), cancellationToken: Ct));
         var inside = await Server.ExecAsync("sha256sum data/big.bin | cut -d' ' -f1", cancellationToken: Ct);
-        var down = await Server.CallOkAsync("download", new { path = "data/big.bin", host_path = HostPath("out", "big.bin") }, Ct);
+        var down = new ToolOutcome(await Server.Client.CallToolAsync("download", new Dictionary<string, object?> { ["path"] = "data/big.bin", ["host_path"] = HostPath("out", "big.bin") }, new SyncProgress(progress), cancellationToken: Ct));
 
         Assert.Equal(expected, inside.Stdout.Trim());
         Assert.Equal(expected, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(HostPath("out", "big.bin"), Ct))));
         Assert.Equal(data.Length, up.Number("bytes"));
         Assert.Equal(data.Length, down.Number("bytes"));
         Assert.Equal("file", down.Get("kind"));
+        Assert.Contains(progress, p => p.Message?.StartsWith("upload to ", StringComparison.Ordinal) == true && p.Message.Contains("50.0 MB", StringComparison.Ordinal));
+        Assert.Contains(progress, p => p.Message?.StartsWith("download ", StringComparison.Ordinal) == true);
     }
 
     [Fact(Timeout = 120_000)]
