@@ -178,6 +178,28 @@ public abstract class PortForwardingTests : ServerTest
     }
 
     [Fact(Timeout = 120_000)]
+    public async Task Reset_EndsItsForwards()
+    {
+        var hostPort = HostPortOf(await Server.CallOkAsync("expose", new { port = FreshPort() }, Ct));
+
+        await Server.CallOkAsync("reset", new { sandbox = "default" }, Ct);
+        var info = await Server.CallOkAsync("network_info", null, Ct);
+
+        await AssertRefusedAsync(hostPort);
+        Assert.Empty(info.Structured.GetProperty("forwards").EnumerateArray());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task ServerShutdown_EndsItsForwards()
+    {
+        var hostPort = HostPortOf(await Server.CallOkAsync("expose", new { port = FreshPort() }, Ct));
+
+        await Server.RestartAsync(new ServerOptions { Config = Config }, Ct);
+
+        await AssertRefusedAsync(hostPort);
+    }
+
+    [Fact(Timeout = 120_000)]
     public async Task Expose_NothingListening_FailsThatConnectionOnlyAndCountsIt()
     {
         var port = FreshPort();
