@@ -13,6 +13,9 @@ public sealed class OutputFloodTests
         Engines.Require("native");
         await using var server = await ServerHarness.StartAsync(new ServerOptions { Config = new JsonObject { ["defaultTier"] = "native" } }, ct);
         var serverPid = int.Parse((await server.ExecAsync("echo $PPID", cancellationToken: ct)).Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // A small flood first, so the baseline includes the drain path's code and buffers (JIT, tiering, pools):
+        // what is measured is growth with the amount of output, which would be a gigabyte if output were kept.
+        await server.ExecAsync("yes 2>/dev/null | head -c 20000000; yes err 2>/dev/null | head -c 2000000 >&2", timeout: 60, cancellationToken: ct);
         var peakBefore = ProcessProbe.StatusKilobytes(serverPid, "VmHWM");
 
         var flood = await server.ExecAsync("yes 2>/dev/null | head -c 1000000000; yes err 2>/dev/null | head -c 100000000 >&2", timeout: 170, cancellationToken: ct);
