@@ -122,10 +122,11 @@ public static class VmBench
 
         public static async Task RemoveAsync(string engine, string container, CancellationToken cancellationToken, IReadOnlyList<string>? volumes = null)
         {
-            await ExecAsync(engine, ["rm", "-f", "-t", "0", container], cancellationToken);
+            // docker rm has no -t; --init makes the container end at once on SIGKILL from -f anyway.
+            await RunAsync(engine, engine == "podman" ? ["rm", "-f", "-t", "0", container] : ["rm", "-f", container], cancellationToken);
             if (volumes is { Count: > 0 })
             {
-                await ExecAsync(engine, ["volume", "rm", "-f", .. volumes], cancellationToken);
+                await RunAsync(engine, ["volume", "rm", "-f", .. volumes], cancellationToken);
             }
         }
 
