@@ -25,7 +25,7 @@ public sealed class BenchServer : IAsyncDisposable
 
     /// <summary>The server assembly: a ReadyToRun publish when SBXBENCH_SERVER points at one, else the copy built with the bench.</summary>
     public static string ServerDll =>
-        Environment.GetEnvironmentVariable("SBXBENCH_SERVER") is { Length: > 0 } dll ? dll : Path.Combine(AppContext.BaseDirectory, "SandboxMcp.dll");
+        Environment.GetEnvironmentVariable("SBXBENCH_SERVER") is { Length: > 0 } dll ? Path.GetFullPath(dll) : Path.Combine(AppContext.BaseDirectory, "SandboxMcp.dll");
 
     /// <summary>The dotnet host running the bench, used to start the server.</summary>
     public static string DotnetHost => Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? Environment.ProcessPath : "dotnet";
