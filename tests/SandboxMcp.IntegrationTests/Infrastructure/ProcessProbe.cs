@@ -86,6 +86,22 @@ public static class ProcessProbe
     /// <summary>Runs the server binary with arguments and an isolated environment, returning exit code and output.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunServerAsync(string root, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? env, string? stdin, CancellationToken cancellationToken)
     {
+        using var process = StartServer(root, args, env);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync(cancellationToken);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Starts the built server as a bare process (all three streams redirected) with the test environment.</summary>
+    public static Process StartServer(string root, IReadOnlyList<string> args, IReadOnlyDictionary<string, string?>? env = null)
+    {
         var info = new ProcessStartInfo(TestPaths.DotnetHost)
         {
             RedirectStandardInput = true,
@@ -110,16 +126,6 @@ public static class ProcessProbe
             }
         }
 
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await stdout, await stderr);
+        return Process.Start(info)!;
     }
 }

@@ -87,6 +87,28 @@ public sealed class ServerLifecycleTests
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Shutdown_StdinEofAfterACommand_ExitsWithCodeZeroAndNoUnhandledException()
+    {
+        using var root = new TempDirectory();
+        using var server = ProcessProbe.StartServer(root.Path, ["--defaultTier", "native"]);
+        var stderr = server.StandardError.ReadToEndAsync(Ct);
+
+        await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
+        await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+        await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":{"command":"echo ran"}}}""");
+        await server.StandardInput.FlushAsync(Ct);
+        var initialized = await server.StandardOutput.ReadLineAsync(Ct);
+        var executed = await server.StandardOutput.ReadLineAsync(Ct);
+        server.StandardInput.Close();
+        await server.WaitForExitAsync(Ct);
+
+        Assert.Contains("\"result\"", initialized, StringComparison.Ordinal);
+        Assert.Contains("ran", executed, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", await stderr, StringComparison.Ordinal);
+        Assert.Equal(0, server.ExitCode);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Shutdown_Sigterm_ServerExitsEndsShellsAndKeepsState()
     {
         await using var server = await ServerHarness.StartAsync(new ServerOptions { Config = NativeConfig }, Ct);

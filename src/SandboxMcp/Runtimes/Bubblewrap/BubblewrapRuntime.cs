@@ -123,8 +123,14 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     /// <summary>Ends every holder this server started, and with them every process in its sandboxes.</summary>
     public async ValueTask DisposeAsync()
     {
+        // Registered as itself and as an ISandboxRuntime, so the container disposes it twice.
         lock (_holderGate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
         }
 
