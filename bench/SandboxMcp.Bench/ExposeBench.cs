@@ -65,6 +65,14 @@ public static class ExposeBench
             var rawRate = await ThroughputAsync(raw);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput via expose (" + tier + ")",-44} {forwardedRate,8:0.0} MB/s"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput raw " + rawName,-44} {rawRate,8:0.0} MB/s  (expose = {forwardedRate / rawRate:P0} of raw)"));
+            if (tier == "native")
+            {
+                // The issue's baseline, a raw nc pipe to the same port, beside the stricter kernel-only one above.
+                Task<long> NcPipe(string request) => NcPipeRequestAsync(["nc", "-N", "127.0.0.1", SandboxPort.ToString(CultureInfo.InvariantCulture)], request, cancellationToken);
+                var ncRate = await ThroughputAsync(NcPipe);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput raw nc -N pipe",-44} {ncRate,8:0.0} MB/s  (expose = {forwardedRate / ncRate:P0} of raw nc)"));
+            }
+
             Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong via expose ({tier})", 2, rounds, () => Forwarded("ping\n")));
             Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong raw {rawName}", 2, rounds, () => raw("ping\n")));
             Console.WriteLine();
@@ -103,9 +111,13 @@ public static class ExposeBench
     }
 
     /// <summary>The raw baseline on podman: the engine client with nc, started directly (no server, no Pipelines).</summary>
-    private static async Task<long> PodmanNcRequestAsync(string container, string request, CancellationToken cancellationToken)
+    private static Task<long> PodmanNcRequestAsync(string container, string request, CancellationToken cancellationToken) =>
+        NcPipeRequestAsync(["podman", "exec", "-i", container, "nc", "-N", "127.0.0.1", SandboxPort.ToString(CultureInfo.InvariantCulture)], request, cancellationToken);
+
+    /// <summary>A raw nc pipe: the request into nc's stdin, the reply counted from its stdout.</summary>
+    private static async Task<long> NcPipeRequestAsync(IReadOnlyList<string> argv, string request, CancellationToken cancellationToken)
     {
-        var info = new ProcessStartInfo("podman", ["exec", "-i", container, "nc", "-N", "127.0.0.1", SandboxPort.ToString(CultureInfo.InvariantCulture)])
+        var info = new ProcessStartInfo(argv[0], argv.Skip(1))
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
