@@ -14,6 +14,8 @@ public abstract class OciCli : IContainerCli
     [
         "database is locked", "resource temporarily unavailable", "try again", "timed out", "timeout",
         "connection reset", "is already in progress", "device or resource busy",
+        // podman's CNI reads the host routes while another network's bridge is being torn down.
+        "route ip+net: no such network interface",
     ];
 
     /// <inheritdoc />

@@ -79,6 +79,7 @@ public sealed class OciParserTests
     [Theory]
     [InlineData("Error: creating container storage: the container name \"x\" is already in use: database is locked", true)]
     [InlineData("Error: error acquiring lock 0 for volume x: resource temporarily unavailable", true)]
+    [InlineData("Error: route ip+net: no such network interface", true)]
     [InlineData("Error: localhost/nope:1: image not known", false)]
     [InlineData("docker: Error response from daemon: Conflict. The container name \"/x\" is already in use by container \"abc\".", false)]
     public void IsTransient_RetriesLocksButNotPermanentFailures(string stderr, bool transient)
