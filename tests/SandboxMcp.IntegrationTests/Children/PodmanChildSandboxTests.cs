@@ -8,14 +8,9 @@ public sealed class PodmanChildSandboxTests : ChildSandboxTests
 {
     private readonly List<string> _stateDirectories = [];
 
-    protected override JsonObject TierConfig => new()
-    {
-        ["defaultTier"] = "vm",
-        ["engine"] = "podman",
-        ["sandboxDefaults"] = new JsonObject { ["memory"] = "512m", ["cpus"] = 1 },
-    };
+    protected override JsonObject TierConfig => VmEngine.Config("podman");
 
-    protected override void RequireEngine() => ContainerCleanup.RequireEngineWithBaseImage("podman");
+    protected override void RequireEngine() => VmEngine.Require("podman");
 
     protected override async Task<ServerHarness> StartWithAsync(JsonObject config)
     {
@@ -44,9 +39,11 @@ public sealed class PodmanChildSandboxTests : ChildSandboxTests
     {
         var main = StartedServer?.StateDirectory;
         await base.DisposeAsync();
-        foreach (var directory in main is null ? _stateDirectories : _stateDirectories.Append(main))
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        foreach (var directory in (main is null ? _stateDirectories : _stateDirectories.Append(main)).Distinct())
         {
-            ContainerCleanup.RemoveOwned("podman", directory);
+            // Containers, volumes and the owner's network: a leaked network slows every later network create.
+            await EngineCli.RemoveOwnedAsync("podman", directory, cts.Token);
         }
     }
 }
