@@ -108,28 +108,8 @@ public abstract class OciCli : IContainerCli
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> Exec(string container, string? workDir, IReadOnlyList<string> passedEnv, IReadOnlyDictionary<string, string> inlineEnv, IReadOnlyList<string> argv)
-    {
-        List<string> args = ["exec", "-i"];
-        if (workDir is not null)
-        {
-            args.AddRange(["-w", workDir]);
-        }
-
-        foreach (var key in passedEnv)
-        {
-            args.AddRange(["-e", key]);
-        }
-
-        foreach (var (key, value) in inlineEnv)
-        {
-            args.AddRange(["-e", $"{key}={value}"]);
-        }
-
-        args.Add(container);
-        args.AddRange(argv);
-        return args;
-    }
+    public IReadOnlyList<string> Exec(string container, string? workDir, IReadOnlyList<string> passedEnv, IReadOnlyDictionary<string, string> inlineEnv, IReadOnlyList<string> argv) =>
+        ExecArguments.Build(container, workDir, passedEnv, inlineEnv, argv);
 
     /// <inheritdoc />
     public IReadOnlyList<string> Inspect(string container) => ["container", "inspect", container];
