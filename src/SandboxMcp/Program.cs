@@ -14,8 +14,8 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 if (args.Contains("--version"))
 {
-    // --version is the one output meant for a terminal, not an MCP client.
-    await Console.Out.WriteLineAsync("sandbox-mcp " + CommandLine.Version);
+    // Like --help, on stderr: stdout belongs to the MCP protocol, even when no server runs.
+    await Console.Error.WriteLineAsync("sandbox-mcp " + CommandLine.Version);
     return 0;
 }
 

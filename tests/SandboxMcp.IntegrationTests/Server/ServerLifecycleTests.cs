@@ -24,14 +24,15 @@ public sealed class ServerLifecycleTests
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task Version_PrintsTheVersion()
+    public async Task Version_PrintsTheVersionOnStderrAndNothingOnStdout()
     {
         using var root = new TempDirectory();
 
-        var (exit, stdout, _) = await ProcessProbe.RunServerAsync(root.Path, ["--version"], null, null, Ct);
+        var (exit, stdout, stderr) = await ProcessProbe.RunServerAsync(root.Path, ["--version"], null, null, Ct);
 
         Assert.Equal(0, exit);
-        Assert.Matches(@"^sandbox-mcp \d+\.\d+\.\d+", stdout);
+        Assert.Equal("", stdout);
+        Assert.Matches(@"^sandbox-mcp \d+\.\d+\.\d+", stderr);
     }
 
     [Theory(Timeout = 60_000)]
