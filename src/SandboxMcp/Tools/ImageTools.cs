@@ -42,7 +42,7 @@ public sealed partial class ImageTools(SandboxManager manager)
         cts.CancelAfter(InputValidation.Timeout(timeout, Math.Min(DefaultBuildTimeoutSeconds, maxTimeout), maxTimeout));
         try
         {
-            var result = await manager.BuildImageAsync(containerfile, tag, context, progress is null ? null : new ToolProgress(progress), cts.Token);
+            var result = await manager.BuildImageAsync(containerfile, tag, context, ToolProgress.From(progress), cts.Token);
             return ToolResults.Structured($"Built {result.Tag} with {result.Engine} in {result.DurationMs / 1000.0:0.0} s.\n{result.OutputTail}", result);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

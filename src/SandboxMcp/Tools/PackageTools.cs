@@ -29,7 +29,7 @@ public sealed class PackageTools(SandboxManager sandboxes)
     {
         var maxTimeout = sandboxes.Options.MaxTimeoutSeconds;
         var limit = InputValidation.Timeout(timeout, Math.Min(DefaultInstallTimeoutSeconds, maxTimeout), maxTimeout);
-        var result = await sandboxes.InstallAsync(sandbox, packages, manager, limit, progress is null ? null : new ToolProgress(progress), cancellationToken);
+        var result = await sandboxes.InstallAsync(sandbox, packages, manager, limit, ToolProgress.From(progress), cancellationToken);
         var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Installed with {result.Manager} in {result.DurationMs / 1000.0:0.0} s:\n");
         foreach (var package in result.Packages)
         {

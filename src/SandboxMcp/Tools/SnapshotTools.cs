@@ -21,7 +21,7 @@ public sealed class SnapshotTools(SandboxManager manager)
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var info = await manager.SnapshotAsync(sandbox, name, progress is null ? null : new ToolProgress(progress), cancellationToken);
+        var info = await manager.SnapshotAsync(sandbox, name, ToolProgress.From(progress), cancellationToken);
         return ToolResults.Structured($"Saved {sandbox} as snapshot {info.Name} ({info.Image} on {info.Engine}).", info);
     }
 
@@ -72,7 +72,7 @@ public sealed class SnapshotTools(SandboxManager manager)
         IProgress<ProgressNotificationValue>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        var clone = await manager.CloneAsync(source, target, progress is null ? null : new ToolProgress(progress), cancellationToken);
+        var clone = await manager.CloneAsync(source, target, ToolProgress.From(progress), cancellationToken);
         return ToolResults.Structured($"Cloned {source} to {target} ({clone.Runtime.Name}).", new { source, target, image = clone.Spec.Image });
     }
 }

@@ -11,6 +11,9 @@ internal sealed class ToolProgress(IProgress<ProgressNotificationValue> progress
 {
     private int _count;
 
+    /// <summary>A progress reporter for the tool call, or null when the client asked for no progress.</summary>
+    public static ToolProgress? From(IProgress<ProgressNotificationValue>? progress) => progress is null ? null : new ToolProgress(progress);
+
     public void Report(string value) =>
         progress.Report(new ProgressNotificationValue { Progress = Interlocked.Increment(ref _count), Message = value.Length > 500 ? value[..500] + "…" : value });
 }

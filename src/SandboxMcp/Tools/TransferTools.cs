@@ -34,7 +34,7 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
         }
 
         InputValidation.SandboxPath(path);
-        var result = await manager.UploadAsync(sandbox, real, path, Progress(progress), cancellationToken);
+        var result = await manager.UploadAsync(sandbox, real, path, ToolProgress.From(progress), cancellationToken);
         return ToolResults.Structured(Format("Uploaded", result, $"{result.HostPath} -> {result.Path}"), result);
     }
 
@@ -51,7 +51,7 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
     {
         InputValidation.SandboxPath(path);
         var real = hostPaths.Resolve(host_path);
-        var result = await manager.DownloadAsync(sandbox, path, real, overwrite, Progress(progress), cancellationToken);
+        var result = await manager.DownloadAsync(sandbox, path, real, overwrite, ToolProgress.From(progress), cancellationToken);
         return ToolResults.Structured(Format("Downloaded", result, $"{result.Path} -> {result.HostPath}"), result);
     }
 
@@ -81,7 +81,7 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
 
         var maxTimeout = manager.Options.MaxTimeoutSeconds;
         var limit = InputValidation.Timeout(timeout, Math.Min(600, maxTimeout), maxTimeout);
-        var result = await manager.GitCloneAsync(sandbox, url, path, branch, string.IsNullOrEmpty(token) ? null : token, limit, Progress(progress), cancellationToken);
+        var result = await manager.GitCloneAsync(sandbox, url, path, branch, string.IsNullOrEmpty(token) ? null : token, limit, ToolProgress.From(progress), cancellationToken);
         var text = $"Cloned {result.Url} into {result.Path}" + (result.Branch is null ? " (empty repository)" : $" ({result.Branch} at {result.Commit})") + $" in {result.DurationMs} ms";
         return ToolResults.Structured(text, result);
     }
@@ -98,7 +98,7 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
     {
         var real = hostPaths.ResolveDirectory(host_path, "host_path");
         InputValidation.SandboxPath(path);
-        var (sync, initial) = await manager.SyncStartAsync(sandbox, real, path, Progress(progress), cancellationToken);
+        var (sync, initial) = await manager.SyncStartAsync(sandbox, real, path, ToolProgress.From(progress), cancellationToken);
         var text = string.Create(CultureInfo.InvariantCulture, $"Syncing {sync.HostPath} -> {sync.Path} as {sync.Id}: initial copy of {initial.Files} files ({SandboxFiles.Bytes(initial.Bytes)}); changes follow within about a second. Stop it with sync_stop.");
         return ToolResults.Structured(text, sync);
     }
@@ -114,8 +114,6 @@ public sealed class TransferTools(SandboxManager manager, HostPaths hostPaths)
         var stopped = await manager.SyncStopAsync(sandbox, id, cancellationToken);
         return ToolResults.Structured(string.Create(CultureInfo.InvariantCulture, $"Stopped {stopped.Id} ({stopped.HostPath} -> {stopped.Path}, {stopped.FilesSynced} files synced)"), stopped);
     }
-
-    private static ToolProgress? Progress(IProgress<ProgressNotificationValue>? progress) => progress is null ? null : new ToolProgress(progress);
 
     private static string Format(string verb, TransferResult result, string route)
     {
