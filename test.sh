@@ -35,5 +35,8 @@ if [ -x images/build-base.sh ]; then
   images/build-base.sh
 fi
 
+log "the README's run command builds the server (RunScriptTests then starts it as a client would)"
+./sandbox-mcp --version
+
 log "dotnet test"
 dotnet test SandboxMcp.sln -c Release --blame-hang-timeout 10m --logger "console;verbosity=normal" "$@"

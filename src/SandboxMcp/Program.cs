@@ -19,6 +19,8 @@ if (args.Contains("--version"))
     return 0;
 }
 
+// Tool schemas take longer to build than everything else start-up does: begin at once, on another core.
+var tools = ToolRegistration.StartBuilding();
 var paths = ServerPaths.FromEnvironment();
 SandboxMcpOptions options;
 try
@@ -52,7 +54,7 @@ builder.Services
     })
     .WithStdioServerTransport()
     .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Create))
-    .WithSandboxTools();
+    .WithSandboxTools(tools);
 
 await builder.Build().RunAsync();
 return 0;

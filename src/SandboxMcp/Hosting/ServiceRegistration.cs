@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddSingleton<RuntimeCatalog>();
         services.AddSingleton<SandboxCtlServer>();
         services.AddSingleton<SandboxManager>();
+        services.AddSingleton(sp => new Lazy<SandboxManager>(sp.GetRequiredService<SandboxManager>));
         services.AddSingleton<SandboxHousekeeper>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<SandboxHousekeeper>());
         return services;

@@ -6,9 +6,9 @@ using SandboxMcp.Tools;
 namespace SandboxMcp.Hosting;
 
 /// <summary>
-/// The tool classes the server exposes, and their definitions built on a second core while the host is
-/// configured: generating the JSON schemas of every tool by reflection is most of the start-up time, and the
-/// first message (initialize) does not need them yet.
+/// The tool classes the server exposes, and their definitions built on another core from the first moment of
+/// start-up: generating the JSON schemas of every tool by reflection is most of the start-up time, and the server
+/// can answer <c>initialize</c> without them.
 /// </summary>
 public static class ToolRegistration
 {
@@ -28,20 +28,20 @@ public static class ToolRegistration
         typeof(PortTools),
     ];
 
-    /// <summary>
-    /// Registers every tool with the MCP server while their definitions are built on another thread; the server
-    /// waits for them only when it first needs its tool list.
-    /// </summary>
-    public static IMcpServerBuilder WithSandboxTools(this IMcpServerBuilder builder)
+    /// <summary>Starts building every tool on the thread pool; call it as early as possible.</summary>
+    public static Task<McpServerTool[]> StartBuilding()
     {
         var methods = ToolMethods().ToList();
-        var tools = Task.Run(() => methods.Select(m => Create(m.Type, m.Method)).ToArray());
-        for (var i = 0; i < methods.Count; i++)
-        {
-            var index = i;
-            builder.Services.AddSingleton(_ => tools.GetAwaiter().GetResult()[index]);
-        }
+        return Task.Run(() => methods.Select(m => Create(m.Type, m.Method)).ToArray());
+    }
 
+    /// <summary>
+    /// Gives the MCP server the tools <paramref name="building"/> produces; requests that need them wait for the
+    /// build, <c>initialize</c> does not.
+    /// </summary>
+    public static IMcpServerBuilder WithSandboxTools(this IMcpServerBuilder builder, Task<McpServerTool[]> building)
+    {
+        builder.Services.Configure<McpServerOptions>(options => options.ToolCollection = new DeferredToolCollection(building));
         return builder;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SandboxMcp.Configuration;
 
 namespace SandboxMcp.Manager;
 
@@ -7,15 +8,20 @@ namespace SandboxMcp.Manager;
 /// Runs start-up reconciliation without holding up the MCP handshake, then the idle sweep; on shutdown ends
 /// every shell this server started (sandboxes themselves stay for the next start).
 /// </summary>
-public sealed partial class SandboxHousekeeper(SandboxManager manager, TimeProvider time, ILogger<SandboxHousekeeper> logger) : BackgroundService
+/// <remarks>
+/// The manager is resolved lazily, on the background thread: constructing it builds every runtime, engine client
+/// and the state store, and the host constructs hosted services before the MCP transport reads its first message.
+/// </remarks>
+public sealed partial class SandboxHousekeeper(Lazy<SandboxManager> lazyManager, SandboxMcpOptions options, TimeProvider time, ILogger<SandboxHousekeeper> logger) : BackgroundService
 {
     /// <summary>How often use times are shared and idle sandboxes reaped: a quarter of the TTL, between 1 and 30 s.</summary>
-    public TimeSpan SweepInterval { get; } = TimeSpan.FromSeconds(Math.Clamp(manager.Options.IdleTtlSeconds / 4.0, 1, 30));
+    public TimeSpan SweepInterval { get; } = TimeSpan.FromSeconds(Math.Clamp(options.IdleTtlSeconds / 4.0, 1, 30));
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var manager = lazyManager.Value;
         try
         {
             await manager.ReconcileAsync(stoppingToken);
@@ -52,7 +58,7 @@ public sealed partial class SandboxHousekeeper(SandboxManager manager, TimeProvi
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await manager.DisposeAsync();
+        await lazyManager.Value.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sandbox housekeeping failed: {Phase}")]
