@@ -16,16 +16,24 @@ public sealed record HistoryEntry(DateTimeOffset At, string Tool, string Summary
 
 /// <summary>
 /// Per-sandbox audit history in <c>history/NAME.jsonl</c>. Entries are queued and written by one background
-/// writer, so auditing costs the exec hot path nothing; reads and deletes wait for the queue first. Appends use
-/// O_APPEND, so several servers can log to one sandbox; a file is trimmed to the newest entries when it doubles.
+/// writer in batches, at most <see cref="BatchWindow"/> after they were queued, so auditing costs the exec hot path
+/// neither a file write nor a thread wake-up per command; reads wait for the queue first. Appends use O_APPEND,
+/// so several servers can log to one sandbox; a file is trimmed to the newest entries when it doubles.
 /// </summary>
+/// <remarks>A crash loses at most the last <see cref="BatchWindow"/> of audit entries, never a sandbox's files.</remarks>
 public sealed class HistoryLog : IAsyncDisposable
 {
+    /// <summary>How long queued entries may wait so that a burst of commands is written with one append per file.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(200);
+
     private const int MaxSummaryLength = 500;
     private readonly Channel<Work> _queue = Channel.CreateUnbounded<Work>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ServerPaths _paths;
     private readonly SandboxMcpOptions _options;
     private readonly Task _writer;
+
+    // Released by flushes and shutdown so the writer ends its batch window at once.
+    private readonly SemaphoreSlim _hurry = new(0);
 
     /// <summary>Starts the background writer.</summary>
     public HistoryLog(ServerPaths paths, SandboxMcpOptions options)
@@ -77,20 +85,45 @@ public sealed class HistoryLog : IAsyncDisposable
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (_queue.Writer.TryWrite(new FlushWork(done)))
         {
+            _hurry.Release();
             await done.Task.WaitAsync(cancellationToken);
         }
     }
 
     private async Task WriteLoopAsync()
     {
-        await foreach (var work in _queue.Reader.ReadAllAsync())
+        var batch = new List<Work>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            await _hurry.WaitAsync(BatchWindow);
+            while (_queue.Reader.TryRead(out var work))
+            {
+                batch.Add(work);
+            }
+
+            Write(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Carries out a batch in order; consecutive appends to one sandbox become one write.</summary>
+    private void Write(List<Work> batch)
+    {
+        var lines = new StringBuilder();
+        for (var i = 0; i < batch.Count; i++)
         {
             try
             {
-                switch (work)
+                switch (batch[i])
                 {
                     case AppendWork append:
-                        WriteLine(append.Sandbox, append.Line);
+                        lines.Append(append.Line);
+                        if (i + 1 == batch.Count || batch[i + 1] is not AppendWork next || next.Sandbox != append.Sandbox)
+                        {
+                            WriteLines(append.Sandbox, lines.ToString());
+                            lines.Clear();
+                        }
+
                         break;
                     case DeleteWork delete:
                         File.Delete(FileFor(delete.Sandbox));
@@ -103,11 +136,12 @@ public sealed class HistoryLog : IAsyncDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // The audit trail is best effort: a full disk must not stop sandboxes from working.
+                lines.Clear();
             }
         }
     }
 
-    private void WriteLine(string sandbox, string line)
+    private void WriteLines(string sandbox, string lines)
     {
         Directory.CreateDirectory(_paths.HistoryDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var file = FileFor(sandbox);
@@ -120,7 +154,7 @@ public sealed class HistoryLog : IAsyncDisposable
             UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
         }))
         {
-            stream.Write(Encoding.UTF8.GetBytes(line));
+            stream.Write(Encoding.UTF8.GetBytes(lines));
             length = stream.Length;
         }
 
@@ -177,6 +211,8 @@ public sealed class HistoryLog : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
+        _hurry.Release();
         await _writer;
+        _hurry.Dispose();
     }
 }

@@ -66,4 +66,38 @@ public sealed class HistoryLogTests : IDisposable
 
         Assert.Empty(await sut.ReadAsync("s", 10, Ct));
     }
+
+    [Fact]
+    public async Task Append_ReachesTheFileWithoutARead_AfterTheBatchWindow()
+    {
+        await using var sut = CreateSut();
+        var file = Path.Combine(_dir.FullName, "history", "s.jsonl");
+
+        sut.Append("s", Entry(1));
+        sut.Append("s", Entry(2));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (Lines(file) < 2 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.Equal(2, Lines(file));
+    }
+
+    private static int Lines(string file) => File.Exists(file) ? File.ReadAllLines(file).Length : 0;
+
+    [Fact]
+    public async Task Dispose_WritesEverythingQueued()
+    {
+        var sut = CreateSut();
+        for (var i = 0; i < 3; i++)
+        {
+            sut.Append(i % 2 == 0 ? "a" : "b", Entry(i));
+        }
+
+        await sut.DisposeAsync();
+
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(_dir.FullName, "history", "a.jsonl")).Length);
+        Assert.Single(File.ReadAllLines(Path.Combine(_dir.FullName, "history", "b.jsonl")));
+    }
 }
