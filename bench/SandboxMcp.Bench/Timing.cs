@@ -44,4 +44,29 @@ public static class Timing
 
         return new Stats(name, samples);
     }
+
+    /// <summary>
+    /// Like <see cref="MeasureWithCleanupAsync"/> for several contenders measured in turns (A, B, C, A, B, C …), so
+    /// that an engine getting slower or faster during the run (storage filling, caches warming) biases none of them.
+    /// </summary>
+    public static async Task<Stats[]> MeasureInTurnsWithCleanupAsync(int warmup, int count, params (string Name, Func<Task<Func<Task>>> Operation)[] contenders)
+    {
+        var samples = contenders.Select(_ => new List<double>(count)).ToArray();
+        for (var i = 0; i < warmup + count; i++)
+        {
+            for (var c = 0; c < contenders.Length; c++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var cleanup = await contenders[c].Operation();
+                var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                await cleanup();
+                if (i >= warmup)
+                {
+                    samples[c].Add(elapsed);
+                }
+            }
+        }
+
+        return [.. contenders.Select((c, i) => new Stats(c.Name, samples[i]))];
+    }
 }

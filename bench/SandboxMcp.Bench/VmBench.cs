@@ -30,39 +30,41 @@ public static class VmBench
 
     private static async Task RunEngineAsync(string engine, int calls, CancellationToken cancellationToken)
     {
-        const int creates = 8;
+        const int creates = 10;
         Console.WriteLine($"# vm tier ({engine}, {Environment.ProcessorCount} cores; {creates} creates, {calls} warm execs)");
         var config = $$$"""{"defaultTier": "vm", "engine": "{{{engine}}}", "sandboxDefaults": {"memory": "512m", "cpus": 1}}""";
         await using var server = await BenchServer.StartAsync(config, cancellationToken);
 
-        var mcpCreate = await Timing.MeasureWithCleanupAsync($"MCP create ({engine})", 1, creates, async () =>
-        {
-            var name = "bench-" + Guid.NewGuid().ToString("N")[..8];
-            await server.CallAsync("create", new() { ["sandbox"] = name }, cancellationToken);
-            return () => server.CallAsync("destroy", new() { ["sandbox"] = name }, cancellationToken);
-        });
-
-        var plainRun = await Timing.MeasureWithCleanupAsync($"raw {engine} run -d (plain)", 1, creates, async () =>
-        {
-            var name = "sbx-bench-raw-" + Guid.NewGuid().ToString("N")[..8];
-            await Engine.RunAsync(engine, ["run", "-d", "--name", name, Image, "sleep", "infinity"], cancellationToken);
-            return () => Engine.RemoveAsync(engine, name, cancellationToken);
-        });
-
         // The exact argv the server runs (its own dialect builds it): labels, limits, --init, a network, cache volumes.
         IContainerCli cli = engine == "podman" ? new PodmanCli(Engine.Environment(engine)) : new DockerCli();
         await Engine.ExecAsync(engine, ["network", "create", "sbx-bench-net"], cancellationToken);
-        var flaggedRun = await Timing.MeasureWithCleanupAsync($"raw {engine} run -d (the server's argv)", 1, creates, async () =>
-        {
-            var name = "sbx-bench-raw-" + Guid.NewGuid().ToString("N")[..8];
-            List<(string Volume, string Target)> volumes = [.. ContainerRuntime.CacheMounts.Select(c => ($"{name}-{c.Purpose}", c.Target)), ($"{name}-ws", "/workspace")];
-            await Engine.RunAsync(engine, cli.Run(new ContainerRunSpec
+        var createStats = await Timing.MeasureInTurnsWithCleanupAsync(
+            1,
+            creates,
+            ($"MCP create ({engine})", async () =>
             {
-                Name = name, Image = Image, Labels = new Dictionary<string, string> { ["sbx-bench"] = "1" }, Cpus = 1, MemoryBytes = 512L << 20,
-                Network = "sbx-bench-net", NetworkAlias = name, Hostname = name, Volumes = volumes,
-            }), cancellationToken);
-            return () => Engine.RemoveAsync(engine, name, cancellationToken, [.. volumes.Select(v => v.Volume)]);
-        });
+                var name = "bench-" + Guid.NewGuid().ToString("N")[..8];
+                await server.CallAsync("create", new() { ["sandbox"] = name }, cancellationToken);
+                return () => server.CallAsync("destroy", new() { ["sandbox"] = name }, cancellationToken);
+            }),
+            ($"raw {engine} run -d (plain)", async () =>
+            {
+                var name = "sbx-bench-raw-" + Guid.NewGuid().ToString("N")[..8];
+                await Engine.RunAsync(engine, ["run", "-d", "--name", name, Image, "sleep", "infinity"], cancellationToken);
+                return () => Engine.RemoveAsync(engine, name, cancellationToken);
+            }),
+            ($"raw {engine} run -d (the server's argv)", async () =>
+            {
+                var name = "sbx-bench-raw-" + Guid.NewGuid().ToString("N")[..8];
+                List<(string Volume, string Target)> volumes = [.. ContainerRuntime.CacheMounts.Select(c => ($"{name}-{c.Purpose}", c.Target)), ($"{name}-ws", "/workspace")];
+                await Engine.RunAsync(engine, cli.Run(new ContainerRunSpec
+                {
+                    Name = name, Image = Image, Labels = new Dictionary<string, string> { ["sbx-bench"] = "1" }, Cpus = 1, MemoryBytes = 512L << 20,
+                    Network = "sbx-bench-net", NetworkAlias = name, Hostname = name, Volumes = volumes,
+                }), cancellationToken);
+                return () => Engine.RemoveAsync(engine, name, cancellationToken, [.. volumes.Select(v => v.Volume)]);
+            }));
+        var (mcpCreate, plainRun, flaggedRun) = (createStats[0], createStats[1], createStats[2]);
         await Engine.ExecAsync(engine, ["network", "rm", "sbx-bench-net"], cancellationToken);
 
         await server.ExecAsync("true", "bench", cancellationToken);
