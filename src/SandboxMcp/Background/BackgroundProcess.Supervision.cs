@@ -72,10 +72,13 @@ public sealed partial class BackgroundProcess
             final = new RunOutcome(_lastOutcome?.ExitCode, ExitReason.StartFailed, TimeSpan.Zero);
         }
 
-        _final = final.Reason == ExitReason.Stopped || _stopping ? final with { Reason = ExitReason.Stopped } : final;
-        var note = _final.Reason == ExitReason.Stopped ? "stopped" : $"{final.Describe()}; not restarted (policy {Request.Restart.ToName()})";
+        var ended = final.Reason == ExitReason.Stopped || _stopping ? final with { Reason = ExitReason.Stopped } : final;
+        var note = ended.Reason == ExitReason.Stopped ? "stopped" : $"{final.Describe()}; not restarted (policy {Request.Restart.ToName()})";
         Logs.Note(note);
         LogEvent(Id, note);
+
+        // Published after the note: whoever sees the process ended also finds why in its logs.
+        _final = ended;
     }
 
     /// <summary>Starts one run and makes it the current one.</summary>
