@@ -35,7 +35,7 @@ public static class ExposeBench
         class S(socketserver.ThreadingTCPServer):
             allow_reuse_address = True
             daemon_threads = True
-        S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+        S((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", int(sys.argv[1])), H).serve_forever()
         """;
 
     public static async Task RunAsync(int calls, CancellationToken cancellationToken)
@@ -45,16 +45,7 @@ public static class ExposeBench
         {
             Console.WriteLine($"# expose ({tier}): {BlastBytes >> 20} MB download x3 (best), latency {rounds} rounds");
             await using var server = await BenchServer.StartAsync(config, cancellationToken);
-            var command = $"setsid nohup python3 -c '{Server.Replace("'", "'\\''", StringComparison.Ordinal)}' {SandboxPort} >/dev/null 2>&1 & "
-                + $"for i in $(seq 100); do python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {SandboxPort}), 1)' 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
-            var started = await server.ExecAsync(command, "default", cancellationToken);
-            if (started.GetProperty("exit_code").GetInt32() != 0)
-            {
-                throw new InvalidOperationException("the bench server did not start in the sandbox");
-            }
-
-            var exposed = await server.CallAsync("expose", new() { ["port"] = SandboxPort }, cancellationToken);
-            var hostPort = exposed.GetProperty("forward").GetProperty("host_port").GetInt32();
+            var hostPort = await StartAndExposeAsync(server, SandboxPort, "127.0.0.1", cancellationToken);
             Func<string, Task<long>> raw = tier == "native"
                 ? request => TcpRequestAsync(SandboxPort, request, cancellationToken)
                 : request => PodmanNcRequestAsync(ContainerNames.Container(ContainerNames.Owner(server.StateDirectory), "default", 128), request, cancellationToken);
@@ -75,9 +66,34 @@ public static class ExposeBench
 
             Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong via expose ({tier})", 2, rounds, () => Forwarded("ping\n")));
             Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong raw {rawName}", 2, rounds, () => raw("ping\n")));
+            if (tier != "native")
+            {
+                // A server on all the container's interfaces is reached at the container's address, no exec per connection.
+                var directPort = await StartAndExposeAsync(server, SandboxPort + 1, "0.0.0.0", cancellationToken);
+                Task<long> Direct(string request) => TcpRequestAsync(directPort, request, cancellationToken);
+                var directRate = await ThroughputAsync(Direct);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"throughput via expose, server on 0.0.0.0",-44} {directRate,8:0.0} MB/s  (= {directRate / rawRate:P0} of raw {rawName})"));
+                Console.WriteLine(await Timing.MeasureAsync($"connect + ping/pong via expose, server on 0.0.0.0", 2, rounds, () => Direct("ping\n")));
+            }
+
             Console.WriteLine();
             await server.CallAsync("destroy", new() { ["sandbox"] = "default" }, cancellationToken);
         }
+    }
+
+    /// <summary>Starts the bench server on <paramref name="port"/> bound to <paramref name="bind"/> in the sandbox and exposes it.</summary>
+    private static async Task<int> StartAndExposeAsync(BenchServer server, int port, string bind, CancellationToken cancellationToken)
+    {
+        var command = $"setsid nohup python3 -c '{Server.Replace("'", "'\\''", StringComparison.Ordinal)}' {port} {bind} >/dev/null 2>&1 & "
+            + $"for i in $(seq 100); do python3 -c 'import socket; socket.create_connection((\"127.0.0.1\", {port}), 1)' 2>/dev/null && exit 0; sleep 0.1; done; exit 1";
+        var started = await server.ExecAsync(command, "default", cancellationToken);
+        if (started.GetProperty("exit_code").GetInt32() != 0)
+        {
+            throw new InvalidOperationException("the bench server did not start in the sandbox");
+        }
+
+        var exposed = await server.CallAsync("expose", new() { ["port"] = port }, cancellationToken);
+        return exposed.GetProperty("forward").GetProperty("host_port").GetInt32();
     }
 
     /// <summary>Best of three downloads of <see cref="BlastBytes"/>, in MB/s.</summary>

@@ -50,7 +50,7 @@ public sealed class Sandbox : IAsyncDisposable
             loggers.CreateLogger<PersistentShell>(),
             time);
         Background = new BackgroundProcesses(Launcher, statePath, new BackgroundOptions(), loggers, time);
-        Ports = new SandboxPorts(Name, Launcher, runtime.Tier == SandboxTier.Native, new SandboxUse(BeginUse, EndUse), loggers, time);
+        Ports = new SandboxPorts(Name, Launcher, runtime.Tier == SandboxTier.Native, ct => runtime.NetworkAddressAsync(Handle, ct), new SandboxUse(BeginUse, EndUse), loggers, time);
         LastUsedAt = time.GetUtcNow();
     }
 

@@ -7,8 +7,9 @@ using SandboxMcp.Runtimes;
 namespace SandboxMcp.Ports;
 
 /// <summary>
-/// The sandbox end of a connection when the sandbox shares the host's network namespace (native): a socket to
-/// 127.0.0.1:PORT made by the server itself, which is exactly what a tunnel process there would make. It is shaped
+/// The sandbox end of a connection made by the server itself, without a process in the sandbox: to 127.0.0.1:PORT
+/// when the sandbox shares the host's network namespace (native), which is exactly what a tunnel process there
+/// would make, or to the sandbox's own address when the host routes to it (a container on a bridge). It is shaped
 /// as a tunnel process so that <see cref="ForwardConnection"/> stays one code path: stdin is the socket's send side
 /// (disposing it sends FIN), stdout its receive side, and it "exits" once the send side is closed.
 /// </summary>
@@ -32,7 +33,7 @@ internal sealed class DirectTunnel : ISandboxProcess
     /// <summary>Connects to 127.0.0.1:<paramref name="port"/>; a refusal says so with the port.</summary>
     public static async Task<DirectTunnel> ConnectAsync(int port, CancellationToken cancellationToken)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = NewSocket();
         try
         {
             await socket.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
@@ -44,6 +45,54 @@ internal sealed class DirectTunnel : ISandboxProcess
             throw new SandboxException(string.Create(CultureInfo.InvariantCulture, $"connect to 127.0.0.1:{port} failed: {ex.Message} (is anything listening on that port in the sandbox?)"), ex);
         }
     }
+
+    /// <summary>
+    /// Connects to the sandbox's own <paramref name="address"/>; null when that is refused (a server listening only on
+    /// the sandbox's 127.0.0.1), unreachable or slower than <paramref name="timeout"/>, so the caller can go through a
+    /// process inside the sandbox instead.
+    /// </summary>
+    public static async Task<DirectTunnel?> TryConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = NewSocket();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(address, port, limit.Token);
+            return new DirectTunnel(socket);
+        }
+        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            socket.Dispose();
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether the host routes to <paramref name="address"/>: a connection to <paramref name="port"/> there is
+    /// accepted or refused (either way something answered), rather than timing out or finding no route.
+    /// </summary>
+    public static async Task<bool> IsRoutedAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var socket = NewSocket();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(address, port, limit.Token);
+            return true;
+        }
+        catch (SocketException ex)
+        {
+            return ex.SocketErrorCode == SocketError.ConnectionRefused;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static Socket NewSocket() => new(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
 
     /// <inheritdoc />
     public int LocalId => Environment.ProcessId;

@@ -8,6 +8,7 @@ namespace SandboxMcp.Ports;
 /// <param name="Tunnel">The program carrying each connection inside the sandbox.</param>
 /// <param name="OpenConnections">Connections open now.</param>
 /// <param name="Connections">Connections accepted so far.</param>
+/// <param name="DirectConnections">Of those, the ones the server connected itself, without a tunnel process in the sandbox.</param>
 /// <param name="FailedConnections">Connections that ended in an error (e.g. nothing listening on the port).</param>
 /// <param name="BytesToSandbox">Bytes sent into the sandbox.</param>
 /// <param name="BytesFromSandbox">Bytes sent back to the host.</param>
@@ -21,6 +22,7 @@ public sealed record ForwardInfo(
     string Tunnel,
     int OpenConnections,
     long Connections,
+    long DirectConnections,
     long FailedConnections,
     long BytesToSandbox,
     long BytesFromSandbox,

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SandboxMcp.Runtimes;
@@ -7,14 +8,18 @@ namespace SandboxMcp.Ports;
 
 /// <summary>
 /// One forward: a listener on the host's 127.0.0.1 whose every accepted connection gets its own tunnel process in
-/// the sandbox (through <see cref="IProcessLauncher"/>, so every tier works the same). A failed connection is
-/// logged and counted; it never ends the forward.
+/// the sandbox (through <see cref="IProcessLauncher"/>, so every tier works the same), unless the server can
+/// connect itself: to 127.0.0.1 when the sandbox shares the host's network, or to the sandbox's own address when
+/// the host routes to it (then a tunnel process is only needed for servers that listen on the sandbox's loopback
+/// alone). A failed connection is logged and counted; it never ends the forward.
 /// </summary>
 public sealed partial class PortForward : IAsyncDisposable
 {
     private readonly BoundListener _bound;
     private readonly IProcessLauncher _launcher;
+    private static readonly TimeSpan DirectConnectTimeout = TimeSpan.FromSeconds(1);
     private readonly TunnelKind _tunnel;
+    private readonly IPAddress? _address;
     private readonly SandboxUse _use;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
@@ -23,12 +28,14 @@ public sealed partial class PortForward : IAsyncDisposable
     private readonly ByteCounter _fromSandbox = new();
     private readonly Task _accepting;
     private long _connections;
+    private long _direct;
     private long _failed;
     private string? _lastError;
     private int _disposed;
 
-    internal PortForward(string sandbox, int port, BoundListener bound, TunnelKind tunnel, IProcessLauncher launcher, SandboxUse use, ILogger logger, DateTimeOffset since)
+    internal PortForward(string sandbox, int port, BoundListener bound, TunnelKind tunnel, IPAddress? address, IProcessLauncher launcher, SandboxUse use, ILogger logger, DateTimeOffset since)
     {
+        _address = tunnel == TunnelKind.Direct ? null : address;
         Sandbox = sandbox;
         Port = port;
         _bound = bound;
@@ -59,9 +66,12 @@ public sealed partial class PortForward : IAsyncDisposable
         Port,
         HostPort,
         $"http://127.0.0.1:{HostPort}/",
-        TunnelCommand.Describe(_tunnel),
+        _address is null
+            ? TunnelCommand.Describe(_tunnel)
+            : $"direct to the sandbox's address {_address}:{Port}; {TunnelCommand.Describe(_tunnel)} inside for a server on the sandbox's 127.0.0.1 only",
         _open.Count,
         Interlocked.Read(ref _connections),
+        Interlocked.Read(ref _direct),
         Interlocked.Read(ref _failed),
         _toSandbox.Value,
         _fromSandbox.Value,
@@ -106,9 +116,7 @@ public sealed partial class PortForward : IAsyncDisposable
         var failed = false;
         try
         {
-            process = _tunnel == TunnelKind.Direct
-                ? await DirectTunnel.ConnectAsync(Port, cancellationToken)
-                : await _launcher.StartAsync(new ProcessSpec(TunnelCommand.Argv(_tunnel, Port)), cancellationToken);
+            process = await OpenAsync(cancellationToken);
             var outcome = await ForwardConnection.RunAsync(socket, process, _toSandbox, _fromSandbox, cancellationToken);
             if (outcome.Error is { } error)
             {
@@ -142,6 +150,25 @@ public sealed partial class PortForward : IAsyncDisposable
             Close(socket, reset: failed);
             _use.End();
         }
+    }
+
+    /// <summary>The sandbox end of one connection: the server's own socket where it can make one, else a tunnel process.</summary>
+    private async Task<ISandboxProcess> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_tunnel == TunnelKind.Direct)
+        {
+            var loopback = await DirectTunnel.ConnectAsync(Port, cancellationToken);
+            Interlocked.Increment(ref _direct);
+            return loopback;
+        }
+
+        if (_address is not null && await DirectTunnel.TryConnectAsync(_address, Port, DirectConnectTimeout, cancellationToken) is { } direct)
+        {
+            Interlocked.Increment(ref _direct);
+            return direct;
+        }
+
+        return await _launcher.StartAsync(new ProcessSpec(TunnelCommand.Argv(_tunnel, Port)), cancellationToken);
     }
 
     private void Fail(long id, string error)

@@ -38,6 +38,14 @@ public interface ISandboxRuntime
     Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The sandbox's own address on a network the host routes to (a container's bridge address), so a forwarded
+    /// connection can go there without a process inside; null when there is none. The caller still checks that
+    /// the host reaches it (rootless engines hand out addresses the host cannot route to).
+    /// </summary>
+    Task<System.Net.IPAddress?> NetworkAddressAsync(RuntimeHandle handle, CancellationToken cancellationToken) =>
+        Task.FromResult<System.Net.IPAddress?>(null);
+
+    /// <summary>
     /// Every sandbox this runtime holds for this state directory (containers by label, directories), so start-up
     /// can remove the ones state.json does not know. Never lists sandboxes of other owners.
     /// </summary>

@@ -14,4 +14,6 @@ public sealed class BubblewrapPortForwardingTests : PortForwardingTests
     protected override void RequireEngine() => Engines.Require("bwrap");
 
     protected override bool SandboxesShareANetwork => false;
+
+    protected override bool SharesTheHostNetwork => false;
 }

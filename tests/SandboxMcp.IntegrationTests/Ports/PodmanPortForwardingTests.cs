@@ -3,7 +3,10 @@ using SandboxMcp.IntegrationTests.Infrastructure;
 
 namespace SandboxMcp.IntegrationTests.Ports;
 
-/// <summary>Port forwarding into podman containers (each connection through <c>podman exec -i</c>).</summary>
+/// <summary>
+/// Port forwarding into podman containers: straight to the container's bridge address where the host routes to it
+/// (rootful podman, as here), else and for servers on the container's loopback through <c>podman exec -i</c>.
+/// </summary>
 public sealed class PodmanPortForwardingTests : PortForwardingTests
 {
     protected override JsonObject Config => VmEngine.Config("podman");
@@ -11,4 +14,9 @@ public sealed class PodmanPortForwardingTests : PortForwardingTests
     protected override void RequireEngine() => VmEngine.Require("podman");
 
     protected override Task CleanupAsync(ServerHarness server) => VmEngine.CleanupAsync("podman", server);
+
+    protected override bool SharesTheHostNetwork => false;
+
+    // Rootful podman puts containers on a bridge the host routes to; rootless podman's addresses are not reachable.
+    protected override bool ConnectsToAllInterfacesServersDirectly => Environment.UserName == "root";
 }

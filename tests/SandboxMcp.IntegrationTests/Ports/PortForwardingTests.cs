@@ -28,7 +28,7 @@ public abstract class PortForwardingTests : ServerTest
             allow_reuse_address = True
             daemon_threads = True
             request_queue_size = 256
-        S(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+        S((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", int(sys.argv[1])), H).serve_forever()
         """;
 
     [Fact(Timeout = 120_000)]
@@ -217,6 +217,42 @@ public abstract class PortForwardingTests : ServerTest
         Assert.Equal(1, forward.GetProperty("failed_connections").GetInt64());
         Assert.Contains(port.ToString(CultureInfo.InvariantCulture), forward.GetProperty("last_error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Expose_ServerOnAllInterfaces_IsConnectedWithoutATunnelProcessWhereTheHostRoutesToTheSandbox()
+    {
+        var port = FreshPort();
+        await StartInSandboxAsync($"python3 -c {Quote(EchoServer)} {port} 0.0.0.0", port);
+        var hostPort = HostPortOf(await Server.CallOkAsync("expose", new { port }, Ct));
+
+        var first = await RoundTripAsync(hostPort, "direct?"u8.ToArray());
+        var second = await RoundTripAsync(hostPort, "again"u8.ToArray());
+        var forward = Assert.Single((await Server.CallOkAsync("network_info", null, Ct)).Structured.GetProperty("forwards").EnumerateArray());
+
+        Assert.Equal(Expected("direct?"u8.ToArray()), first);
+        Assert.Equal(Expected("again"u8.ToArray()), second);
+        Assert.Equal(2, forward.GetProperty("connections").GetInt64());
+        Assert.Equal(ConnectsToAllInterfacesServersDirectly ? 2 : 0, forward.GetProperty("direct_connections").GetInt64());
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Expose_ServerOnTheSandboxLoopbackOnly_IsReachedThroughATunnelUnlessTheSandboxSharesTheHostNetwork()
+    {
+        var port = FreshPort();
+        var hostPort = await ExposeEchoServerAsync(port);
+
+        var reply = await RoundTripAsync(hostPort, "lo"u8.ToArray());
+        var forward = Assert.Single((await Server.CallOkAsync("network_info", null, Ct)).Structured.GetProperty("forwards").EnumerateArray());
+
+        Assert.Equal(Expected("lo"u8.ToArray()), reply);
+        Assert.Equal(SharesTheHostNetwork ? 1 : 0, forward.GetProperty("direct_connections").GetInt64());
+    }
+
+    /// <summary>Whether the sandbox runs on the host's network (native): every connection is the server's own.</summary>
+    protected virtual bool SharesTheHostNetwork => true;
+
+    /// <summary>Whether the server connects itself to a server listening on all the sandbox's interfaces.</summary>
+    protected virtual bool ConnectsToAllInterfacesServersDirectly => SharesTheHostNetwork;
 
     [Fact(Timeout = 180_000)]
     public async Task NetworkInfo_TwoSandboxes_HaveAddressesAndReachEachOther()

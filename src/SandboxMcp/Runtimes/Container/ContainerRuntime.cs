@@ -103,6 +103,12 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
         };
 
     /// <inheritdoc />
+    public async Task<System.Net.IPAddress?> NetworkAddressAsync(RuntimeHandle handle, CancellationToken cancellationToken) =>
+        await InspectContainerAsync(handle.Id, cancellationToken) is { IsRunning: true, IpAddress: { } ip } && System.Net.IPAddress.TryParse(ip, out var address)
+            ? address
+            : null;
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<RuntimeHandle>> ListOwnedAsync(CancellationToken cancellationToken)
     {
         var output = await RunAsync(_cli.List(ContainerNames.OwnerLabel, Owner), cancellationToken);
