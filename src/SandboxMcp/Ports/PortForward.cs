@@ -15,9 +15,10 @@ namespace SandboxMcp.Ports;
 /// </summary>
 public sealed partial class PortForward : IAsyncDisposable
 {
+    // A container address answers in well under a millisecond; longer means it moved or stopped routing.
+    private static readonly TimeSpan DirectConnectTimeout = TimeSpan.FromSeconds(1);
     private readonly BoundListener _bound;
     private readonly IProcessLauncher _launcher;
-    private static readonly TimeSpan DirectConnectTimeout = TimeSpan.FromSeconds(1);
     private readonly TunnelKind _tunnel;
     private readonly IPAddress? _address;
     private readonly SandboxUse _use;
