@@ -24,30 +24,10 @@ public static class Timing
     }
 
     /// <summary>
-    /// Like <see cref="MeasureAsync"/> for operations that leave something behind: each returns its clean-up, which
-    /// runs untimed before the next sample (create is measured, destroy is not).
-    /// </summary>
-    public static async Task<Stats> MeasureWithCleanupAsync(string name, int warmup, int count, Func<Task<Func<Task>>> operation)
-    {
-        var samples = new List<double>(count);
-        for (var i = 0; i < warmup + count; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            var cleanup = await operation();
-            var elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-            await cleanup();
-            if (i >= warmup)
-            {
-                samples.Add(elapsed);
-            }
-        }
-
-        return new Stats(name, samples);
-    }
-
-    /// <summary>
-    /// Like <see cref="MeasureWithCleanupAsync"/> for several contenders measured in turns (A, B, C, A, B, C …), so
-    /// that an engine getting slower or faster during the run (storage filling, caches warming) biases none of them.
+    /// Like <see cref="MeasureAsync"/> for operations that leave something behind, each returning its clean-up, which
+    /// runs untimed before the next sample (create is measured, destroy is not). Several contenders are measured in
+    /// turns (A, B, C, A, B, C …), so that an engine getting slower or faster during the run (storage filling,
+    /// caches warming) biases none of them.
     /// </summary>
     public static async Task<Stats[]> MeasureInTurnsWithCleanupAsync(int warmup, int count, params (string Name, Func<Task<Func<Task>>> Operation)[] contenders)
     {
