@@ -51,22 +51,8 @@ internal sealed class DirectTunnel : ISandboxProcess
     /// the sandbox's 127.0.0.1), unreachable or slower than <paramref name="timeout"/>, so the caller can go through a
     /// process inside the sandbox instead.
     /// </summary>
-    public static async Task<DirectTunnel?> TryConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var socket = NewSocket();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        limit.CancelAfter(timeout);
-        try
-        {
-            await socket.ConnectAsync(address, port, limit.Token);
-            return new DirectTunnel(socket);
-        }
-        catch (Exception ex) when (ex is SocketException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            socket.Dispose();
-            return null;
-        }
-    }
+    public static async Task<DirectTunnel?> TryConnectAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken) =>
+        await ConnectWithinAsync(address, port, timeout, cancellationToken) is (Socket socket, _) ? new DirectTunnel(socket) : null;
 
     /// <summary>
     /// Whether the host routes to <paramref name="address"/>: a connection to <paramref name="port"/> there is
@@ -74,21 +60,31 @@ internal sealed class DirectTunnel : ISandboxProcess
     /// </summary>
     public static async Task<bool> IsRoutedAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var socket = NewSocket();
+        var (socket, error) = await ConnectWithinAsync(address, port, timeout, cancellationToken);
+        socket?.Dispose();
+        return socket is not null || error == SocketError.ConnectionRefused;
+    }
+
+    /// <summary>A connected socket, or why there is none (<see cref="SocketError.TimedOut"/> when the time ran out).</summary>
+    private static async Task<(Socket? Socket, SocketError Error)> ConnectWithinAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var socket = NewSocket();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
             await socket.ConnectAsync(address, port, limit.Token);
-            return true;
+            return (socket, SocketError.Success);
         }
         catch (SocketException ex)
         {
-            return ex.SocketErrorCode == SocketError.ConnectionRefused;
+            socket.Dispose();
+            return (null, ex.SocketErrorCode);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return false;
+            socket.Dispose();
+            return (null, SocketError.TimedOut);
         }
     }
 
