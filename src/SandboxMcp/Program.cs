@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -55,6 +56,10 @@ builder.Services
     .WithStdioServerTransport()
     .WithRequestFilters(filters => filters.AddCallToolFilter(ToolErrorFilter.Create))
     .WithSandboxTools(tools);
+
+// The SDK's stdio transport hosts the session; ours replaces its streams (see StdioTransport for why).
+builder.Services.Replace(ServiceDescriptor.Singleton<ITransport>(
+    services => new StdioTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetRequiredService<ILogger<StdioTransport>>())));
 
 await builder.Build().RunAsync();
 return 0;
