@@ -14,7 +14,9 @@ internal static class ShellScripts
     /// prints the end markers on the shell's original stdout (fd 8) and stderr (fd 9). The nonce is an
     /// argument of <c>__mcp_end</c> only, so the command cannot read it and cannot forge a marker. Shell options
     /// the command set (<c>set -x</c> …) are reset before the markers so traces cannot contain them.
-    /// The state file is rewritten in place (<c>1&lt;&gt;</c>) and ends with <c>return 0</c>, so a shorter write
+    /// The stderr marker goes first, so it is already in its pipe when the stdout marker is read, and the state
+    /// is saved after both: the server answers while the shell writes the file (a shell killed in that instant
+    /// keeps the state of the command before). The state file is rewritten in place (<c>1&lt;&gt;</c>) and ends with <c>return 0</c>, so a shorter write
     /// leaves a harmless tail: truncating a file costs ~0.2 ms per command on ext4, ten times the rest of the
     /// round trip. It is sourced with <c>command .</c> so a torn write cannot stop a fresh shell from starting.
     /// </summary>
@@ -38,9 +40,9 @@ internal static class ShellScripts
           fi
         }
         __mcp_end() {
-          __mcp_save
-          printf '%s%s;%s%s' "$1" "$__mcp_rc" "$PWD" "$1" >&8
           printf '%s' "$1" >&9
+          printf '%s%s;%s%s' "$1" "$__mcp_rc" "$PWD" "$1" >&8
+          __mcp_save
         }
         trap '{ set +xv; } 2>/dev/null; __mcp_save' EXIT
         exec 8>&1 9>&2

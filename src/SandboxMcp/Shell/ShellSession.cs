@@ -10,6 +10,8 @@ namespace SandboxMcp.Shell;
 /// <summary>One running <c>sh</c> of a <see cref="PersistentShell"/>: its process, pipes and pid inside the sandbox.</summary>
 internal sealed class ShellSession : IAsyncDisposable
 {
+    /// <summary>Commands up to this size are written without a thread-pool hop: well under a pipe's 64 KiB.</summary>
+    private const int SynchronousWriteLimit = 16 * 1024;
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true);
     private readonly Lock _readsLock = new();
     private readonly TimeSpan _exitDrain;
@@ -89,7 +91,17 @@ internal sealed class ShellSession : IAsyncDisposable
 
     public async Task WriteAsync(string text, CancellationToken cancellationToken)
     {
-        await Process.StandardInput.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        var bytes = Encoding.UTF8.GetBytes(text);
+        if (bytes.Length <= SynchronousWriteLimit)
+        {
+            // The shell is idle and its pipe empty, so a short line cannot block; the async path would cost a
+            // thread-pool hop on every command.
+            Process.StandardInput.Write(bytes);
+            Process.StandardInput.Flush();
+            return;
+        }
+
+        await Process.StandardInput.WriteAsync(bytes, cancellationToken);
         await Process.StandardInput.FlushAsync(cancellationToken);
     }
 
