@@ -31,6 +31,11 @@ public sealed class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog) : 
             throw new SandboxException("The native tier runs host processes and cannot switch the network off: use tier \"seatbelt\" or \"vm\" for network \"none\".");
         }
 
+        if (spec.Network == NetworkMode.Allowlist)
+        {
+            throw new SandboxException("The native tier runs host processes with the host's network and cannot restrict it to allowedHosts: use tier \"seatbelt\" for a network allowlist.");
+        }
+
         var directory = Path.Combine(paths.SandboxesDirectory, spec.Name);
         var scratch = HostSandboxes.ScratchOf(directory);
         HostSandboxes.CreateLayout(directory);

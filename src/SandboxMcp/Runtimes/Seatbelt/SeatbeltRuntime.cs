@@ -12,7 +12,7 @@ namespace SandboxMcp.Runtimes.Seatbelt;
 /// process started through <c>/usr/bin/sandbox-exec</c> with the sandbox's generated deny-default profile, kept
 /// outside the sandbox's reach. Processes are host processes (no pid namespace on macOS), in their own sessions.
 /// </summary>
-public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : ISandboxRuntime
+public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Network.AllowlistProxies proxies) : ISandboxRuntime
 {
     /// <summary>sysexits' EX_OSERR: what sandbox-exec returns when the caller is already sandboxed.</summary>
     public const int NestedExitCode = 71;
@@ -92,7 +92,7 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
     }
 
     /// <inheritdoc />
-    public Task DestroyAsync(RuntimeHandle handle, DestroyScope scope, CancellationToken cancellationToken)
+    public async Task DestroyAsync(RuntimeHandle handle, DestroyScope scope, CancellationToken cancellationToken)
     {
         if (_sessions.TryRemove(handle.Id, out var sessions))
         {
@@ -102,9 +102,17 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
             }
         }
 
+        await proxies.StopAsync(handle.Id);
         File.Delete(ProfileFile(handle.Id));
+        if (Directory.Exists(ProfileDirectory))
+        {
+            foreach (var withPort in Directory.EnumerateFiles(ProfileDirectory, Path.GetFileName(handle.Id) + ".proxy-*.sb"))
+            {
+                File.Delete(withPort);
+            }
+        }
+
         HostSandboxes.DeleteTree(handle.Id);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -116,9 +124,25 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
     {
         var policy = PolicyProperty.Read(handle);
         var profile = SeatbeltProfile.From(policy);
-        var environment = HostSandboxes.CleanEnvironment(handle, policy.TempDirectory, process.Env);
+        var profileFile = ProfileFile(handle.Id);
+        var variables = process.Env;
+        if (policy.UsesProxy)
+        {
+            // The proxy's port is this server's: the profile that allows it is written once per port.
+            var port = proxies.EnsureLoopback(handle.Id, Path.GetFileName(handle.Id), policy.AllowedHosts).Port!.Value;
+            profile = SeatbeltProfile.From(policy, port);
+            profileFile = Path.Combine(ProfileDirectory, $"{Path.GetFileName(handle.Id)}.proxy-{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.sb");
+            if (!File.Exists(profileFile))
+            {
+                File.WriteAllText(profileFile, profile.Text);
+            }
+
+            variables = Network.ProxyEnvironment.Merge(Network.ProxyEnvironment.For(port), process.Env);
+        }
+
+        var environment = HostSandboxes.CleanEnvironment(handle, policy.TempDirectory, variables);
         List<string> command = ["/bin/sh", "-c", HostSandboxes.LimitsWrapper(handle), "sh", .. process.Argv];
-        var argv = profile.Argv(ProfileFile(handle.Id), command);
+        var argv = profile.Argv(profileFile, command);
         var setsid = HostSandboxes.SetsidPath;
         if (setsid is not null)
         {
@@ -142,7 +166,13 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
             "sandbox-exec (Seatbelt)",
             "OS sandbox (Seatbelt, deny-default profile): the system read-only, its own directory writable, credentials and the rest of the host denied; host processes of the same user remain visible to ps; shares the host kernel",
             [$"open files {spec.OpenFiles} per process (ulimit)", "memory not enforced", "process count not enforced", "cpus not enforced"],
-            policy?.NetworkAllowed == true ? "host network (full access, as the profile asks)" : "none: no IP networking (loopback on macOS is the host's, so it is closed too)",
+            policy switch
+            {
+                { NetworkAllowed: true } => "host network (full access, as the profile asks)",
+                { UsesProxy: true } => $"allowlist: only {string.Join(", ", policy.AllowedHosts)} (any port), through the server's filtering proxy on 127.0.0.1 (HTTP_PROXY and HTTPS_PROXY set; other hosts get 403; no other network); "
+                    + (proxies.Find(handle.Id)?.Counters.Summary() ?? "proxy not started yet by this server"),
+                _ => "none: no IP networking (loopback on macOS is the host's, so it is closed too)",
+            },
             policy?.Summary());
     }
 
