@@ -33,13 +33,14 @@ public sealed class AllowlistProxies(ServerPaths paths, ILoggerFactory loggers) 
         Ensure(sandboxId, () =>
         {
             var directory = DirectoryFor(sandboxId);
+            RemoveStale(sandboxId);
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return AllowlistProxy.ListenUnix(Path.Combine(directory, SocketName), sandboxName, HostAllowlist.Parse(allowedHosts), _logger);
         });
 
-    /// <summary>The sandbox's proxy on 127.0.0.1 and an ephemeral port, started if needed.</summary>
-    public AllowlistProxy EnsureLoopback(string sandboxId, string sandboxName, IReadOnlyList<string> allowedHosts) =>
-        Ensure(sandboxId, () => AllowlistProxy.ListenLoopback(sandboxName, HostAllowlist.Parse(allowedHosts), _logger));
+    /// <summary>The sandbox's proxy on 127.0.0.1, on <paramref name="preferredPort"/> when it is free, else on an ephemeral port; started if needed.</summary>
+    public AllowlistProxy EnsureLoopback(string sandboxId, string sandboxName, IReadOnlyList<string> allowedHosts, int preferredPort = 0) =>
+        Ensure(sandboxId, () => AllowlistProxy.ListenLoopback(sandboxName, HostAllowlist.Parse(allowedHosts), _logger, preferredPort: preferredPort));
 
     /// <summary>Stops a sandbox's proxy, ending its connections, and removes its socket directory.</summary>
     public async Task StopAsync(string sandboxId)
@@ -77,6 +78,24 @@ public sealed class AllowlistProxies(ServerPaths paths, ILoggerFactory loggers) 
             var proxy = start();
             _proxies[sandboxId] = proxy;
             return proxy;
+        }
+    }
+
+    /// <summary>Removes socket directories of this sandbox left by servers that no longer run (killed, crashed).</summary>
+    private void RemoveStale(string sandboxId)
+    {
+        if (!Directory.Exists(paths.SocketDirectory))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(paths.SocketDirectory, $"px-{Hash(sandboxId)}-*"))
+        {
+            var pid = Path.GetFileName(directory).Split('-')[^1];
+            if (int.TryParse(pid, CultureInfo.InvariantCulture, out var owner) && owner != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 

@@ -63,13 +63,23 @@ public sealed class AllowlistProxy : IAsyncDisposable
         return new AllowlistProxy(socket, Settings(sandbox, allowlist, logger, headTimeout), path);
     }
 
-    /// <summary>Listens on 127.0.0.1 on a port the system picks.</summary>
-    public static AllowlistProxy ListenLoopback(string sandbox, HostAllowlist allowlist, ILogger logger, TimeSpan? headTimeout = null)
+    /// <summary>Listens on 127.0.0.1, on <paramref name="preferredPort"/> when it is free, else on a port the system picks.</summary>
+    public static AllowlistProxy ListenLoopback(string sandbox, HostAllowlist allowlist, ILogger logger, TimeSpan? headTimeout = null, int preferredPort = 0)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            try
+            {
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, preferredPort));
+            }
+            catch (SocketException) when (preferredPort != 0)
+            {
+                socket.Dispose();
+                socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+
             socket.Listen(128);
         }
         catch

@@ -133,7 +133,8 @@ public static class BubblewrapArguments
 
         if (proxyDirectory is not null)
         {
-            args.AddRange(["--bind", proxyDirectory, ProxyBridge.Mount]);
+            // Read-only: connecting to a socket works on a read-only mount, and the sandbox cannot replace it.
+            args.AddRange(["--ro-bind", proxyDirectory, ProxyBridge.Mount]);
         }
 
         args.AddRange(["--chdir", policy.SandboxDirectory, "--"]);

@@ -12,7 +12,7 @@ namespace SandboxMcp.Runtimes.Seatbelt;
 /// process started through <c>/usr/bin/sandbox-exec</c> with the sandbox's generated deny-default profile, kept
 /// outside the sandbox's reach. Processes are host processes (no pid namespace on macOS), in their own sessions.
 /// </summary>
-public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Network.AllowlistProxies proxies) : ISandboxRuntime
+public sealed partial class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Network.AllowlistProxies proxies) : ISandboxRuntime
 {
     /// <summary>sysexits' EX_OSERR: what sandbox-exec returns when the caller is already sandboxed.</summary>
     public const int NestedExitCode = 71;
@@ -102,15 +102,8 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Ne
             }
         }
 
-        await proxies.StopAsync(handle.Id);
+        await StopProxyAsync(handle);
         File.Delete(ProfileFile(handle.Id));
-        if (Directory.Exists(ProfileDirectory))
-        {
-            foreach (var withPort in Directory.EnumerateFiles(ProfileDirectory, Path.GetFileName(handle.Id) + ".proxy-*.sb"))
-            {
-                File.Delete(withPort);
-            }
-        }
 
         HostSandboxes.DeleteTree(handle.Id);
     }
@@ -123,23 +116,9 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Ne
     public Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
     {
         var policy = PolicyProperty.Read(handle);
-        var profile = SeatbeltProfile.From(policy);
-        var profileFile = ProfileFile(handle.Id);
-        var variables = process.Env;
-        if (policy.UsesProxy)
-        {
-            // The proxy's port is this server's: the profile that allows it is written once per port.
-            var port = proxies.EnsureLoopback(handle.Id, Path.GetFileName(handle.Id), policy.AllowedHosts).Port!.Value;
-            profile = SeatbeltProfile.From(policy, port);
-            profileFile = Path.Combine(ProfileDirectory, $"{Path.GetFileName(handle.Id)}.proxy-{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}.sb");
-            if (!File.Exists(profileFile))
-            {
-                File.WriteAllText(profileFile, profile.Text);
-            }
-
-            variables = Network.ProxyEnvironment.Merge(Network.ProxyEnvironment.For(port), process.Env);
-        }
-
+        var (profile, profileFile, variables) = policy.UsesProxy
+            ? WithProxy(handle, policy, process.Env)
+            : (SeatbeltProfile.From(policy), ProfileFile(handle.Id), process.Env);
         var environment = HostSandboxes.CleanEnvironment(handle, policy.TempDirectory, variables);
         List<string> command = ["/bin/sh", "-c", HostSandboxes.LimitsWrapper(handle), "sh", .. process.Argv];
         var argv = profile.Argv(profileFile, command);
@@ -169,8 +148,7 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Ne
             policy switch
             {
                 { NetworkAllowed: true } => "host network (full access, as the profile asks)",
-                { UsesProxy: true } => $"allowlist: only {string.Join(", ", policy.AllowedHosts)} (any port), through the server's filtering proxy on 127.0.0.1 (HTTP_PROXY and HTTPS_PROXY set; other hosts get 403; no other network); "
-                    + (proxies.Find(handle.Id)?.Counters.Summary() ?? "proxy not started yet by this server"),
+                { UsesProxy: true } => AllowlistNetwork(handle, policy),
                 _ => "none: no IP networking (loopback on macOS is the host's, so it is closed too)",
             },
             policy?.Summary());
