@@ -39,7 +39,8 @@ internal static partial class ProxyConnection
             settings.Counters.CountDenied(shown);
             LogDenied(settings.Logger, settings.Sandbox, shown, request.Port);
             var body = $"{shown} is not in the network allowlist of sandbox '{settings.Sandbox}' (allowed: {settings.Allowlist}). "
-                + $"To allow it, add \"{shown}\" to \"{HostAllowlist.ProfileKey}\" in the sandbox's profile, then reset the sandbox.";
+                + $"To allow it, add \"{shown}\" to \"{HostAllowlist.ProfileKey}\" in this sandbox's profile of the sandbox-mcp configuration; "
+                + "the allowlist is recorded when a sandbox is created, so it applies after a server restart to a sandbox created anew (destroy this one).";
             await AnswerAsync(client, ProxyResponses.Text(403, body, blocked: true), cancellationToken);
             await reader.CompleteAsync();
             return;

@@ -60,7 +60,7 @@ public sealed class ProxyCounters
 
     /// <summary>One line for <c>status</c>.</summary>
     public string Summary() =>
-        $"{Allowed} connections allowed, {Denied} denied" + (Failed > 0 ? $", {Failed} failed" : "")
-        + $", {BytesOut.Value} bytes out, {BytesIn.Value} bytes in"
+        $"connections: {Allowed} allowed, {Denied} denied" + (Failed > 0 ? $", {Failed} failed" : "")
+        + $"; {BytesOut.Value} bytes out, {BytesIn.Value} bytes in"
         + (RecentDenied is { Count: > 0 } recent ? $"; recently denied: {string.Join(", ", recent)}" : "");
 }

@@ -108,7 +108,7 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         var plain = await Server.CallOkAsync("status", cancellationToken: Ct);
 
         Assert.Contains("network: allowlist: only localhost, *.pythonhosted.org", status.Text, StringComparison.Ordinal);
-        Assert.Contains("1 denied", status.Text, StringComparison.Ordinal);
+        Assert.Contains("connections: 0 allowed, 1 denied", status.Text, StringComparison.Ordinal);
         Assert.Contains("recently denied: blocked.example.org", status.Text, StringComparison.Ordinal);
         Assert.Contains("network: none", plain.Text, StringComparison.Ordinal);
     }
@@ -133,6 +133,29 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         await Server.RestartAsync(new ServerOptions { Config = Config }, Ct);
         var afterRestart = await Server.ExecAsync(Fetch($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct);
         Assert.Equal($"200 {Body}\n", afterRestart.Stdout);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Exec_TheProxySocket_CannotBeRemovedOrReplacedFromInside()
+    {
+        var result = await Server.ExecAsync(
+            "rm -f /run/sandbox-proxy/proxy.sock 2>/dev/null || echo not-removed; touch /run/sandbox-proxy/x 2>/dev/null || echo read-only", sandbox: "allow", cancellationToken: Ct);
+
+        Assert.Equal("not-removed\nread-only\n", result.Stdout);
+    }
+
+    [Fact(Timeout = 90_000)]
+    public async Task Reset_KeepsTheAllowlistWithAFreshProxy()
+    {
+        using var server = HostHttp.Start(Body, out var port);
+        await Server.ExecAsync(Fetch("http://denied.example.org/"), sandbox: "allow", cancellationToken: Ct);
+
+        await Server.CallOkAsync("reset", new { sandbox = "allow" }, Ct);
+        var result = await Server.ExecAsync(Fetch($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct);
+        var status = await Server.CallOkAsync("status", new { sandbox = "allow" }, Ct);
+
+        Assert.Equal($"200 {Body}\n", result.Stdout);
+        Assert.Contains("connections: 1 allowed, 0 denied", status.Text, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]
