@@ -46,20 +46,7 @@ public sealed class AllowlistProxy : IAsyncDisposable
     /// <summary>Listens on a unix socket at <paramref name="path"/> (mode 0600), replacing a stale file.</summary>
     public static AllowlistProxy ListenUnix(string path, string sandbox, HostAllowlist allowlist, ILogger logger, TimeSpan? headTimeout = null)
     {
-        File.Delete(path);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(128);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        var socket = Common.UnixSocketListener.Listen(path);
         return new AllowlistProxy(socket, Settings(sandbox, allowlist, logger, headTimeout), path);
     }
 
@@ -116,30 +103,8 @@ public sealed class AllowlistProxy : IAsyncDisposable
         return headTimeout is { } timeout ? settings with { HeadTimeout = timeout } : settings;
     }
 
-    private async Task AcceptLoopAsync()
-    {
-        var token = _stopping.Token;
-        while (!token.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptAsync(token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            if (!_slots.Wait(0, CancellationToken.None))
-            {
-                _ = RefuseAsync(client);
-                continue;
-            }
-
-            _ = ServeAsync(client, token);
-        }
-    }
+    private Task AcceptLoopAsync() =>
+        Common.BoundedAccept.RunAsync(_listener, _slots, client => ServeAsync(client, _stopping.Token), RefuseAsync, _stopping.Token);
 
     private async Task ServeAsync(Socket client, CancellationToken cancellationToken)
     {

@@ -59,7 +59,7 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         using var echo = new TcpListener(IPAddress.Loopback, 0);
         echo.Start();
         var port = ((IPEndPoint)echo.LocalEndpoint).Port;
-        var served = EchoOnceAsync(echo);
+        var served = EchoServer.EchoOnceAsync(echo.Server, Ct);
 
         // A raw CONNECT through $HTTPS_PROXY: the tunnel answers 200, echoes, and ends after our half-close.
         var script = $$"""
@@ -178,23 +178,6 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         + "except Exception as e:\n"
         + "    print(\"failed\", e)\n"
         + $"' '{url}'";
-
-    private static async Task<string> EchoOnceAsync(TcpListener listener)
-    {
-        using var client = await listener.AcceptTcpClientAsync(Ct);
-        var stream = client.GetStream();
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        int read;
-        while ((read = await stream.ReadAsync(buffer, Ct)) > 0)
-        {
-            received.Write(buffer, 0, read);
-            await stream.WriteAsync(buffer.AsMemory(0, read), Ct);
-        }
-
-        client.Client.Shutdown(SocketShutdown.Send);
-        return Encoding.ASCII.GetString(received.ToArray());
-    }
 
     /// <summary>A tiny HTTP/1.1 server on the host's 127.0.0.1 that answers every request with one body.</summary>
     private sealed class HostHttp : IDisposable

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using SandboxMcp.IntegrationTests.Infrastructure;
 using SandboxMcp.Runtimes.Bubblewrap;
 
 namespace SandboxMcp.IntegrationTests.Seatbelt;
@@ -27,7 +28,7 @@ public sealed class ProxyBridgeScriptTests : IDisposable
         using var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         unix.Bind(new UnixDomainSocketEndPoint(path));
         unix.Listen(4);
-        var echoed = EchoOnceAsync(unix);
+        var echoed = EchoServer.EchoOnceAsync(unix, Ct);
         int port;
         using (var probe = new TcpListener(IPAddress.Loopback, 0))
         {
@@ -81,21 +82,5 @@ public sealed class ProxyBridgeScriptTests : IDisposable
                 await Task.Delay(20, Ct);
             }
         }
-    }
-
-    private static async Task<string> EchoOnceAsync(Socket listener)
-    {
-        using var socket = await listener.AcceptAsync(Ct);
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, Ct)) > 0)
-        {
-            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            await socket.SendAsync(buffer.AsMemory(0, read), Ct);
-        }
-
-        socket.Shutdown(SocketShutdown.Send);
-        return received.ToString();
     }
 }
