@@ -111,6 +111,8 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         Assert.Contains("connections: 0 allowed, 1 denied", status.Text, StringComparison.Ordinal);
         Assert.Contains("recently denied: blocked.example.org", status.Text, StringComparison.Ordinal);
         Assert.Contains("network: none", plain.Text, StringComparison.Ordinal);
+        var info = await Server.CallOkAsync("network_info", cancellationToken: Ct);
+        Assert.Contains("allowlist", info.Text, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 90_000)]
