@@ -24,6 +24,12 @@ public sealed class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog) : 
         ValueTask.FromResult(RuntimeAvailability.Available(HostSandboxes.SetsidPath is null ? "host processes" : "host processes in their own sessions"));
 
     /// <inheritdoc />
+    public ValueTask<RuntimeAvailability> CanCreateAsync(SandboxSpec spec, CancellationToken cancellationToken) =>
+        spec.Network == NetworkMode.Allowlist
+            ? ValueTask.FromResult(RuntimeAvailability.Unavailable("the native tier has the host's network and no allowlist (allowedHosts)"))
+            : ProbeAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         if (spec.Network == NetworkMode.None)
