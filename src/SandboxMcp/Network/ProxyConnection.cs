@@ -33,9 +33,11 @@ internal static partial class ProxyConnection
             return;
         }
 
-        if (settings.Allowlist.Match(request.Host) is not { } pattern)
+        // Decided, resolved, counted and logged by one spelling: lower case, ASCII (punycode), no trailing dot.
+        var host = HostPattern.NormalizeRequestHost(request.Host, out _);
+        if (host is null || settings.Allowlist.Match(host) is not { } pattern)
         {
-            var shown = HostPattern.NormalizeRequestHost(request.Host, out _) ?? "(not a valid host name)";
+            var shown = host ?? "(not a valid host name)";
             settings.Counters.CountDenied(shown);
             LogDenied(settings.Logger, settings.Sandbox, shown, request.Port);
             var body = $"{shown} is not in the network allowlist of sandbox '{settings.Sandbox}' (allowed: {settings.Allowlist}). "
@@ -46,19 +48,19 @@ internal static partial class ProxyConnection
             return;
         }
 
-        var upstream = await ProxyUpstream.ConnectAsync(request.Host, request.Port, pattern, settings.ConnectTimeout, cancellationToken);
+        var upstream = await ProxyUpstream.ConnectAsync(host, request.Port, pattern, settings.ConnectTimeout, cancellationToken);
         if (upstream.Socket is not { } server)
         {
             if (upstream.Status == 403)
             {
-                settings.Counters.CountDenied(request.Host);
+                settings.Counters.CountDenied(host);
             }
             else
             {
                 settings.Counters.CountFailed();
             }
 
-            LogUpstreamFailed(settings.Logger, settings.Sandbox, request.Host, request.Port, upstream.Status);
+            LogUpstreamFailed(settings.Logger, settings.Sandbox, host, request.Port, upstream.Status);
             await AnswerAsync(client, ProxyResponses.Text(upstream.Status, upstream.Message, blocked: upstream.Status == 403), cancellationToken);
             await reader.CompleteAsync();
             return;
@@ -66,7 +68,7 @@ internal static partial class ProxyConnection
 
         using var ownedServer = server;
         settings.Counters.CountAllowed();
-        LogAllowed(settings.Logger, settings.Sandbox, request.Method, request.Host, request.Port);
+        LogAllowed(settings.Logger, settings.Sandbox, request.Method, host, request.Port);
         await using var serverStream = new NetworkStream(server, ownsSocket: false);
         try
         {
