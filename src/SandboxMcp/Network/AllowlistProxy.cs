@@ -31,9 +31,6 @@ public sealed class AllowlistProxy : IAsyncDisposable
         _accepting = Task.Run(AcceptLoopAsync);
     }
 
-    /// <summary>The allowlist in force.</summary>
-    public HostAllowlist Allowlist => _settings.Allowlist;
-
     /// <summary>What it has done so far.</summary>
     public ProxyCounters Counters => _settings.Counters;
 

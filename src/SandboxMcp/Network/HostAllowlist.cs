@@ -29,18 +29,6 @@ public sealed class HostAllowlist
         return new HostAllowlist(parsed);
     }
 
-    /// <summary>One message per unusable pattern, for configuration validation.</summary>
-    public static IEnumerable<string> Errors(IEnumerable<string> patterns)
-    {
-        foreach (var text in patterns)
-        {
-            if (HostPattern.TryParse(text, out var error) is null)
-            {
-                yield return error!;
-            }
-        }
-    }
-
     /// <summary>The pattern that allows <paramref name="host"/> (a host as a request names it), or null when none does.</summary>
     public HostPattern? Match(string host)
     {
@@ -49,9 +37,9 @@ public sealed class HostAllowlist
             return null;
         }
 
-        return Patterns.FirstOrDefault(p => p.Matches(normalized, address)) is { } exact && !exact.IsWildcard
-            ? exact
-            : Patterns.FirstOrDefault(p => p.Matches(normalized, address));
+        // An exact entry wins over a wildcard that also matches: only exact entries may reach local addresses.
+        var matching = Patterns.Where(p => p.Matches(normalized, address)).ToList();
+        return matching.FirstOrDefault(p => !p.IsWildcard) ?? matching.FirstOrDefault();
     }
 
     /// <summary>

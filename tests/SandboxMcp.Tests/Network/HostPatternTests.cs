@@ -63,6 +63,15 @@ public sealed class HostPatternTests
     }
 
     [Fact]
+    public void Match_ExactAndWildcardBothMatch_TheExactEntryIsTheOneThatAllows()
+    {
+        var match = CreateSut("*.example.com", "api.example.com").Match("API.example.com");
+
+        Assert.Equal("api.example.com", match!.Text);
+        Assert.False(match.IsWildcard);
+    }
+
+    [Fact]
     public void Parse_Duplicates_AreKeptOnceInOrder()
     {
         var sut = CreateSut("pypi.org", "*.pythonhosted.org", "PYPI.org");
