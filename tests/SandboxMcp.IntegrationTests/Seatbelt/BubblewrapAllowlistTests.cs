@@ -118,17 +118,24 @@ public sealed class BubblewrapAllowlistTests : ServerTest
     [Fact(Timeout = 90_000)]
     public async Task Forwarder_KilledByACommand_IsRestartedAndSurvivesAServerRestart()
     {
-        using var server = HostHttp.Start(Body, out var port, connections: 3);
+        using var server = HostHttp.Start(Body, out var port, connections: 20);
         Assert.Equal($"200 {Body}\n", (await Server.ExecAsync(Fetch($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct)).Stdout);
+
+        const string Forwarder = "pgrep -f sandbox-proxy/proxy.sock";
+        var before = (await Server.ExecAsync(Forwarder, sandbox: "allow", cancellationToken: Ct)).Stdout.Trim();
+        Assert.NotEqual("", before);
 
         await Server.ExecAsync("pkill -f sandbox-proxy/proxy.sock; true", sandbox: "allow", cancellationToken: Ct);
         var again = "";
+        var after = before;
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (again != $"200 {Body}\n" && DateTime.UtcNow < until)
+        while ((again != $"200 {Body}\n" || after == before || after.Length == 0) && DateTime.UtcNow < until)
         {
+            after = (await Server.ExecAsync(Forwarder, sandbox: "allow", cancellationToken: Ct)).Stdout.Trim();
             again = (await Server.ExecAsync(Fetch($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct)).Stdout;
         }
 
+        Assert.NotEqual(before, after);
         Assert.Equal($"200 {Body}\n", again);
 
         // The policy is recorded with the sandbox: a new server starts a new holder, proxy and forwarder from it.
