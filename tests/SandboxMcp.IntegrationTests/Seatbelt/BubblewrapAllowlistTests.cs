@@ -23,6 +23,7 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         ["profiles"] = new JsonObject
         {
             ["allow"] = new JsonObject { ["allowedHosts"] = new JsonArray("localhost", "*.pythonhosted.org") },
+            ["nosocat"] = new JsonObject { ["allowedHosts"] = new JsonArray("localhost"), ["deniedPaths"] = new JsonArray("/usr/bin/socat") },
         },
     };
 
@@ -41,6 +42,18 @@ public sealed class BubblewrapAllowlistTests : ServerTest
         var head = await server.FirstRequest.WaitAsync(TimeSpan.FromSeconds(5), Ct);
         Assert.StartsWith("GET /x?token=secret-query HTTP/1.1\r\n", head, StringComparison.Ordinal);
         Assert.DoesNotContain("secret-query", Server.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Exec_SocatDenied_ThePython3ForwarderCarriesTheRequest()
+    {
+        using var server = HostHttp.Start(Body, out var port);
+
+        var result = await Server.ExecAsync(Fetch($"http://localhost:{port}/"), sandbox: "nosocat", cancellationToken: Ct);
+        var forwarder = await Server.ExecAsync("ps -o args= -p \"$(pgrep -f sandbox-proxy/proxy.sock)\"", sandbox: "nosocat", cancellationToken: Ct);
+
+        Assert.Equal($"200 {Body}\n", result.Stdout);
+        Assert.StartsWith("/usr/bin/python3 -c", forwarder.Stdout, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 60_000)]

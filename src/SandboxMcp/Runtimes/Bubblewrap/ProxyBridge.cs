@@ -63,7 +63,7 @@ public static class ProxyBridge
     private static readonly string[] ProgramDirectories = ["/usr/local/bin", "/usr/bin", "/bin"];
 
     /// <summary>
-    /// The forwarder's argv, with a program the sandbox can see (under one of the policy's system paths); throws a
+    /// The forwarder's argv, with a program the sandbox can see (under one of the policy's system paths, not denied); throws a
     /// <see cref="SandboxException"/> saying what to install when there is none.
     /// </summary>
     public static IReadOnlyList<string> Argv(SandboxPolicy policy, Func<string, bool> exists)
@@ -101,7 +101,11 @@ public static class ProxyBridge
         }
     }
 
+    /// <summary>The program as the sandbox sees it: under a system path and not masked by a denied path.</summary>
     private static string? Visible(string program, SandboxPolicy policy, Func<string, bool> exists) =>
         ProgramDirectories.Select(d => Path.Combine(d, program))
-            .FirstOrDefault(p => exists(p) && policy.SystemPaths.Any(s => HostPaths.IsUnder(HostPaths.RealPath(p), s)));
+            .Where(exists)
+            .FirstOrDefault(p => HostPaths.RealPath(p) is var real
+                && policy.SystemPaths.Any(s => HostPaths.IsUnder(real, s))
+                && !policy.DeniedPaths.Any(d => HostPaths.IsUnder(real, d) || HostPaths.IsUnder(p, d)));
 }

@@ -26,6 +26,14 @@ public sealed class ProxyBridgeTests
     }
 
     [Fact]
+    public void Argv_SocatDenied_FallsBackToPython()
+    {
+        var argv = ProxyBridge.Argv(Policy with { DeniedPaths = ["/usr/bin/socat"] }, path => path is "/usr/bin/socat" or "/usr/bin/python3");
+
+        Assert.Equal("/usr/bin/python3", argv[0]);
+    }
+
+    [Fact]
     public void Argv_ProgramOutsideTheSandboxView_IsNotUsed()
     {
         var ex = Assert.Throws<SandboxException>(() => ProxyBridge.Argv(Policy with { SystemPaths = ["/opt"] }, path => path == "/usr/bin/socat"));
