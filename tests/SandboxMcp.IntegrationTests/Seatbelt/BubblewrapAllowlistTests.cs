@@ -100,6 +100,21 @@ public sealed class BubblewrapAllowlistTests : ServerTest
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Exec_NetcatThroughTheProxy_ReachesAnAllowedHost()
+    {
+        // What the README suggests for ssh: nc -X connect as a ProxyCommand.
+        using var echo = new TcpListener(IPAddress.Loopback, 0);
+        echo.Start();
+        var port = ((IPEndPoint)echo.LocalEndpoint).Port;
+        var served = EchoServer.EchoOnceAsync(echo.Server, Ct);
+
+        var result = await Server.ExecAsync($"printf netcat-line | nc -N -X connect -x 127.0.0.1:3128 localhost {port}", sandbox: "allow", cancellationToken: Ct);
+
+        Assert.Equal("netcat-line", result.Stdout);
+        Assert.Equal("netcat-line", await served.WaitAsync(TimeSpan.FromSeconds(5), Ct));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Exec_WithoutAllowlist_TheSameRequestFails()
     {
         using var server = HostHttp.Start(Body, out var port);
