@@ -90,9 +90,9 @@ public sealed partial class BubblewrapRuntime
                 StartBridge(handle, holder, argv);
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SandboxException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or InvalidOperationException or SandboxException)
         {
-            // The server is stopping, or the sandbox is gone.
+            // The server is stopping, or the sandbox is gone (its holder disposed the forwarder under us).
         }
     }
 
