@@ -69,10 +69,7 @@ public sealed class BubblewrapAllowlistTests : ServerTest
     [Fact(Timeout = 60_000)]
     public async Task Exec_ConnectTunnel_CarriesBytesBothWaysWithHalfClose()
     {
-        using var echo = new TcpListener(IPAddress.Loopback, 0);
-        echo.Start();
-        var port = ((IPEndPoint)echo.LocalEndpoint).Port;
-        var served = EchoServer.EchoOnceAsync(echo.Server, Ct);
+        using var echo = HostEcho(out var port, out var served);
 
         // A raw CONNECT through $HTTPS_PROXY: the tunnel answers 200, echoes, and ends after our half-close.
         var script = $$"""
@@ -103,10 +100,7 @@ public sealed class BubblewrapAllowlistTests : ServerTest
     public async Task Exec_NetcatThroughTheProxy_ReachesAnAllowedHost()
     {
         // What the README suggests for ssh: nc -X connect as a ProxyCommand.
-        using var echo = new TcpListener(IPAddress.Loopback, 0);
-        echo.Start();
-        var port = ((IPEndPoint)echo.LocalEndpoint).Port;
-        var served = EchoServer.EchoOnceAsync(echo.Server, Ct);
+        using var echo = HostEcho(out var port, out var served);
 
         var result = await Server.ExecAsync($"printf netcat-line | nc -N -X connect -x 127.0.0.1:3128 localhost {port}", sandbox: "allow", cancellationToken: Ct);
 
@@ -202,6 +196,16 @@ public sealed class BubblewrapAllowlistTests : ServerTest
 
         Assert.Contains("cannot restrict it to allowedHosts", error, StringComparison.Ordinal);
         Assert.Contains("seatbelt", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A listener on the host's 127.0.0.1 that echoes one connection (<paramref name="served"/>: what it received).</summary>
+    private static TcpListener HostEcho(out int port, out Task<string> served)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        served = EchoServer.EchoOnceAsync(listener.Server, Ct);
+        return listener;
     }
 
     /// <summary>Fetches a URL with Python's urllib (which reads http_proxy), printing "STATUS BODY" or "failed REASON".</summary>
