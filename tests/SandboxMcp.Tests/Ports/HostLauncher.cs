@@ -1,0 +1,26 @@
+using SandboxMcp.Runtimes;
+
+namespace SandboxMcp.Tests.Ports;
+
+/// <summary>Starts "sandbox" processes as plain host processes: the mux's python3 script runs for real, on this machine.</summary>
+internal sealed class HostLauncher : IProcessLauncher
+{
+    private int _started;
+
+    /// <summary>Processes started so far.</summary>
+    public int Started => Volatile.Read(ref _started);
+
+    /// <summary>The last one started.</summary>
+    public ISandboxProcess? Last { get; private set; }
+
+    public Task<ISandboxProcess> StartAsync(ProcessSpec process, CancellationToken cancellationToken)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
+        };
+        Interlocked.Increment(ref _started);
+        Last = LocalProcess.Start(process.Argv, environment, null, ownsProcessGroup: false);
+        return Task.FromResult(Last);
+    }
+}
