@@ -167,8 +167,12 @@ internal sealed class MuxConnection : ISandboxProcess
 
             // Never waits (no pause threshold), so it is safe under the lock.
             var flushed = _received.Writer.FlushAsync();
-            System.Diagnostics.Debug.Assert(flushed.IsCompleted, "a pipe without a pause threshold flushes synchronously");
-            _ = flushed.IsCompleted ? flushed.Result : default;
+            if (!flushed.IsCompleted)
+            {
+                throw new InvalidOperationException("A pipe without a pause threshold flushed asynchronously.");
+            }
+
+            _ = flushed.Result;
         }
     }
 

@@ -16,8 +16,7 @@ internal static class MuxScript
     internal const string Python = """
         # sandbox-mcp-mux: TCP connections to 127.0.0.1:PORT multiplexed over stdin/stdout (SandboxMcp Ports/MuxProtocol.cs)
         import errno, os, selectors, socket, struct, sys
-        PORT = int(sys.argv[1])
-        WINDOW, CHUNK, MAXP = 262144, 65536, 1048576
+        PORT, WINDOW, CHUNK, MAXP = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
         OPEN, DATA, EOF, CLOSE, RESET, CREDIT = 1, 2, 3, 4, 5, 6
         HDR, U32 = struct.Struct(">BII"), struct.Struct(">I")
         R, W = selectors.EVENT_READ, selectors.EVENT_WRITE
@@ -191,6 +190,7 @@ internal static class MuxScript
                     sel.unregister(1)
         """;
 
-    /// <summary>The argv that runs the mux for <c>127.0.0.1:<paramref name="port"/></c>.</summary>
-    public static IReadOnlyList<string> Argv(int port) => ["python3", "-c", Python, port.ToString(CultureInfo.InvariantCulture)];
+    /// <summary>The argv that runs the mux for <c>127.0.0.1:<paramref name="port"/></c>; the protocol's sizes go with it, so both ends agree.</summary>
+    public static IReadOnlyList<string> Argv(int port) =>
+        ["python3", "-c", Python, .. new[] { port, MuxProtocol.Window, MuxProtocol.Chunk, MuxProtocol.MaxPayload }.Select(n => n.ToString(CultureInfo.InvariantCulture))];
 }

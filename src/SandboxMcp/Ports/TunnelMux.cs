@@ -31,6 +31,7 @@ public sealed partial class TunnelMux : IAsyncDisposable
     private string? _failure;
     private uint _nextId;
     private volatile bool _disposing;
+    private volatile bool _outputEnded;
 
     private TunnelMux(ISandboxProcess process, string name, ILogger logger)
     {
@@ -46,11 +47,13 @@ public sealed partial class TunnelMux : IAsyncDisposable
     public static async Task<TunnelMux> StartAsync(IProcessLauncher launcher, int port, string name, ILogger logger, CancellationToken cancellationToken)
     {
         var process = await launcher.StartAsync(new ProcessSpec(MuxScript.Argv(port)), cancellationToken);
-        return new TunnelMux(process, name, logger);
+        var mux = new TunnelMux(process, name, logger);
+        mux.LogStarted(name, process.LocalId);
+        return mux;
     }
 
     /// <summary>False once the process ended or failed; its connections have failed, and a new mux is needed.</summary>
-    public bool IsAlive => Volatile.Read(ref _failure) is null;
+    public bool IsAlive => !_outputEnded && Volatile.Read(ref _failure) is null;
 
     /// <summary>Why it is not alive, or null.</summary>
     public string? Failure => Volatile.Read(ref _failure);
@@ -172,6 +175,8 @@ public sealed partial class TunnelMux : IAsyncDisposable
         }
         finally
         {
+            // No new connection should wait on it while its exit code and stderr are collected.
+            _outputEnded = true;
             await reader.CompleteAsync();
         }
 
@@ -293,6 +298,9 @@ public sealed partial class TunnelMux : IAsyncDisposable
     }
 
     private readonly record struct Outgoing(MuxFrameType Type, uint Channel, byte[]? Payload, int Length);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Tunnel for {Name} started: one python3 process (local pid {Pid}) carries every connection")]
+    private partial void LogStarted(string name, int pid);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Tunnel for {Name} failed: {Reason}")]
     private partial void LogDied(string name, string reason);

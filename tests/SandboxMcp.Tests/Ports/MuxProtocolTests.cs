@@ -82,7 +82,9 @@ public sealed class MuxProtocolTests
     [Fact]
     public void ReadCredit_MoreThanTheWindow_IsAnInvalidDataError()
     {
-        var buffer = new ReadOnlySequence<byte>(Frame(MuxFrameType.Window, 1, [0, 0x10, 0, 0]));
+        var credit = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(credit, MuxProtocol.Window + 1);
+        var buffer = new ReadOnlySequence<byte>(Frame(MuxFrameType.Window, 1, credit));
         Assert.True(MuxProtocol.TryRead(ref buffer, out var frame));
 
         Assert.Throws<InvalidDataException>(() => MuxProtocol.ReadCredit(frame));
