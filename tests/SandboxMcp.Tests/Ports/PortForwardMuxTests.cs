@@ -44,7 +44,7 @@ public sealed class PortForwardMuxTests
         var error = await Assert.ThrowsAsync<SocketException>(async () => await client.ReceiveAsync(new byte[16], Ct));
 
         Assert.Equal(SocketError.ConnectionReset, error.SocketErrorCode);
-        await PollAsync(() => forward.Info().FailedConnections == 1);
+        await Sockets.PollAsync(() => forward.Info().FailedConnections == 1);
         Assert.Contains($"connect to 127.0.0.1:{port} failed", forward.Info().LastError, StringComparison.Ordinal);
     }
 
@@ -57,7 +57,7 @@ public sealed class PortForwardMuxTests
         using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await client.ConnectAsync(IPAddress.Loopback, forward.HostPort, Ct);
         await client.SendAsync("waiting for my reply"u8.ToArray(), Ct);
-        await PollAsync(() => launcher.Started == 1 && forward.Info().TunnelledConnections == 1);
+        await Sockets.PollAsync(() => launcher.Started == 1 && forward.Info().TunnelledConnections == 1);
 
         launcher.Last!.Kill();
         var error = await Assert.ThrowsAsync<SocketException>(async () => await client.ReceiveAsync(new byte[16], Ct));
@@ -85,15 +85,5 @@ public sealed class PortForwardMuxTests
         var reply = new MemoryStream();
         await stream.CopyToAsync(reply, Ct);
         return reply.ToArray();
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the condition did not hold within 20 s");
-            await Task.Delay(10, Ct);
-        }
     }
 }

@@ -40,7 +40,7 @@ public sealed class TunnelMuxTests
     {
         await using var server = LocalServer.Echo();
         await using var mux = await StartAsync(new HostLauncher(), server.Port);
-        var (client, accepted) = await ConnectedPairAsync();
+        var (client, accepted) = await Sockets.ConnectedPairAsync(Ct);
         using var _ = client;
         using var __ = accepted;
         await using var connection = mux.Open();
@@ -113,7 +113,7 @@ public sealed class TunnelMuxTests
         await using var mux = await StartAsync(new HostLauncher(), server.Port);
         await using var stalled = mux.Open();
         await stalled.StandardInput.WriteAsync("F"u8.ToArray(), Ct);
-        await PollAsync(() => ((MuxConnection)stalled).Unread > 0);
+        await Sockets.PollAsync(() => ((MuxConnection)stalled).Unread > 0);
 
         await using var moving = mux.Open();
         await moving.StandardInput.WriteAsync("B"u8.ToArray(), Ct);
@@ -225,23 +225,5 @@ public sealed class TunnelMuxTests
         }
 
         return total;
-    }
-
-    private static async Task PollAsync(Func<bool> condition)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the condition did not hold within 20 s");
-            await Task.Delay(10, Ct);
-        }
-    }
-
-    private static async Task<(Socket Client, Socket Accepted)> ConnectedPairAsync()
-    {
-        using var listener = Sockets.Listen(out _);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndpoint, Ct);
-        return (client, await listener.AcceptSocketAsync(Ct));
     }
 }
