@@ -15,7 +15,7 @@ internal static class MuxScript
     /// </summary>
     internal const string Python = """
         # sandbox-mcp-mux: TCP connections to 127.0.0.1:PORT multiplexed over stdin/stdout (SandboxMcp Ports/MuxProtocol.cs)
-        import errno, os, selectors, socket, struct, sys
+        import errno, fcntl, os, selectors, socket, struct, sys
         PORT, WINDOW, CHUNK, MAXP = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
         OPEN, DATA, EOF, CLOSE, RESET, CREDIT = 1, 2, 3, 4, 5, 6
         HDR, U32 = struct.Struct(">BII"), struct.Struct(">I")
@@ -164,6 +164,11 @@ internal static class MuxScript
                 frame(t, c, inb[off + 9:off + 9 + ln])
                 off += 9 + ln
             del inb[:off]
+        for fd in (0, 1):
+            try:
+                fcntl.fcntl(fd, 1031, 1 << 20)
+            except OSError:
+                pass
         os.set_blocking(1, False)
         sel.register(0, R, None)
         writing = False
