@@ -3,7 +3,8 @@ using SandboxMcp.Runtimes;
 namespace SandboxMcp.Tests.Ports;
 
 /// <summary>Starts "sandbox" processes as plain host processes: the mux's python3 script runs for real, on this machine.</summary>
-internal sealed class HostLauncher : IProcessLauncher
+/// <param name="replace">Runs this argv instead of the one asked for (a misbehaving "sandbox side"), when given.</param>
+internal sealed class HostLauncher(IReadOnlyList<string>? replace = null) : IProcessLauncher
 {
     private int _started;
 
@@ -20,7 +21,7 @@ internal sealed class HostLauncher : IProcessLauncher
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
         };
         Interlocked.Increment(ref _started);
-        Last = LocalProcess.Start(process.Argv, environment, null, ownsProcessGroup: false);
+        Last = LocalProcess.Start(replace ?? process.Argv, environment, null, ownsProcessGroup: false);
         return Task.FromResult(Last);
     }
 }

@@ -180,6 +180,20 @@ public sealed class TunnelMuxTests
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task Mux_SandboxSideSendsAnUnknownFrameType_ItsConnectionsFailWithAClearErrorAndTheMuxIsDead()
+    {
+        // A "sandbox side" that answers with a frame of type 42 and then waits for its stdin to close.
+        const string rogue = "import sys; sys.stdout.buffer.write(bytes([42]) + bytes(8)); sys.stdout.flush(); sys.stdin.buffer.read()";
+        await using var mux = await StartAsync(new HostLauncher(["python3", "-c", rogue]), 9);
+        await using var connection = mux.Open();
+
+        var error = await Assert.ThrowsAsync<TunnelResetException>(() => CountToEndAsync(connection.StandardOutput));
+
+        Assert.Contains("broke the protocol: unknown frame type 42", error.Message, StringComparison.Ordinal);
+        Assert.False(mux.IsAlive);
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task MuxScript_UnknownFrameType_ExitsSayingSo()
     {
         var info = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
