@@ -5,8 +5,8 @@ using SandboxMcp.Ports;
 
 namespace SandboxMcp.Tests.Ports;
 
-/// <summary>A forward whose sandbox has python3: every tunnelled connection rides one mux process (the real script, as a host process).</summary>
-public sealed class PortForwardMuxTests
+/// <summary>A forward's tunnels, run as host processes: one real mux script for every connection where the sandbox has python3, one nc per connection without.</summary>
+public sealed class PortForwardTunnelTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -72,8 +72,27 @@ public sealed class PortForwardMuxTests
         Assert.Contains("multiplexed tunnel process ended", info.LastError, StringComparison.Ordinal);
     }
 
-    private static PortForward Create(HostLauncher launcher, int port) =>
-        new("test", port, HostPortBinder.Bind(port, 0, sharedNetwork: false), TunnelKind.Python, null, launcher, new SandboxUse(() => { }, () => { }), NullLogger.Instance, DateTimeOffset.UtcNow);
+    [Fact(Timeout = 30_000)]
+    public async Task Forward_WithoutPython_StartsOneNcPerConnectionAsBefore()
+    {
+        await using var server = LocalServer.Echo();
+        var launcher = new HostLauncher();
+        await using var forward = Create(launcher, server.Port, TunnelKind.NetcatOpenBsd);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(LocalServer.Expected("nc"u8.ToArray()), await RoundTripAsync(forward.HostPort, "nc"u8.ToArray()));
+        }
+
+        var info = forward.Info();
+        Assert.Equal(3, launcher.Started);
+        Assert.Equal(3, info.TunnelProcesses);
+        Assert.Equal(3, info.TunnelledConnections);
+        Assert.Contains("nc -N", info.Tunnel, StringComparison.Ordinal);
+    }
+
+    private static PortForward Create(HostLauncher launcher, int port, TunnelKind kind = TunnelKind.Python) =>
+        new("test", port, HostPortBinder.Bind(port, 0, sharedNetwork: false), kind, null, launcher, new SandboxUse(() => { }, () => { }), NullLogger.Instance, DateTimeOffset.UtcNow);
 
     private static async Task<byte[]> RoundTripAsync(int hostPort, byte[] payload)
     {
