@@ -205,9 +205,9 @@ public sealed partial class PortForward : IAsyncDisposable
 
             socket.Close();
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Already gone.
+            // Already gone, or already closed by DisposeAsync while this connection was failing.
         }
     }
 

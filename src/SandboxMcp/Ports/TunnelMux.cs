@@ -125,7 +125,9 @@ public sealed partial class TunnelMux : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException)
         {
-            Die("its stdin closed: " + ex.Message);
+            // It no longer reads its input, so nothing sent on any connection can arrive: end it.
+            Die("the multiplexed tunnel process stopped taking input: " + ex.Message);
+            _process.Kill();
         }
         finally
         {

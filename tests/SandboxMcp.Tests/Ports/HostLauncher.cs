@@ -20,8 +20,9 @@ internal sealed class HostLauncher(IReadOnlyList<string>? replace = null) : IPro
         {
             ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
         };
+        var started = LocalProcess.Start(replace ?? process.Argv, environment, null, ownsProcessGroup: false);
+        Last = started;
         Interlocked.Increment(ref _started);
-        Last = LocalProcess.Start(replace ?? process.Argv, environment, null, ownsProcessGroup: false);
-        return Task.FromResult(Last);
+        return Task.FromResult<ISandboxProcess>(started);
     }
 }

@@ -69,7 +69,7 @@ public sealed class PortForwardTunnelTests
         Assert.Equal(2, launcher.Started);
         Assert.Equal(2, info.TunnelProcesses);
         Assert.Equal(1, info.FailedConnections);
-        Assert.Contains("multiplexed tunnel process ended", info.LastError, StringComparison.Ordinal);
+        Assert.Contains("the multiplexed tunnel process", info.LastError, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 30_000)]
