@@ -9,7 +9,7 @@ namespace SandboxMcp.Bench;
 /// <summary>The persistent shell on the native runtime without MCP: what the shell protocol itself costs.</summary>
 public static class InProcessShell
 {
-    public static async Task<Stats> MeasureAsync(int calls, CancellationToken cancellationToken)
+    public static async Task<Stats> MeasureAsync(TimeSpan warmup, int calls, CancellationToken cancellationToken)
     {
         var root = Directory.CreateTempSubdirectory("sbx-bench-shell-").FullName;
         var paths = new ServerPaths(Path.Combine(root, "config.json"), root);
@@ -22,7 +22,7 @@ public static class InProcessShell
             NullLogger<PersistentShell>.Instance,
             TimeProvider.System);
         var timeout = TimeSpan.FromSeconds(30);
-        var stats = await Timing.MeasureAsync("PersistentShell.RunAsync in-process (no MCP)", 50, calls, () => shell.RunAsync("echo hi", null, timeout, cancellationToken));
+        var stats = await Timing.MeasureAsync("PersistentShell.RunAsync in-process (no MCP)", warmup, calls, () => shell.RunAsync("echo hi", null, timeout, cancellationToken));
         await runtime.DestroyAsync(handle, DestroyScope.Everything, cancellationToken);
         return stats;
     }

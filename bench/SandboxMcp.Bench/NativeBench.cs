@@ -12,6 +12,10 @@ public static class NativeBench
 {
     private static readonly string Config = Environment.GetEnvironmentVariable("SBXBENCH_CONFIG") ?? """{"defaultTier": "native"}""";
 
+    /// <summary>How long each warm measurement first runs its operation untimed (SBXBENCH_WARMUP_SECONDS, default 5).</summary>
+    public static TimeSpan Warmup => TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("SBXBENCH_WARMUP_SECONDS"), CultureInfo.InvariantCulture, out var seconds) ? seconds : 5);
+
     public static async Task RunAsync(int calls, CancellationToken cancellationToken)
     {
         Console.WriteLine($"# native tier ({Environment.ProcessorCount} cores, server {BenchServer.ServerDll})");
@@ -21,15 +25,14 @@ public static class NativeBench
 
         await using var server = await BenchServer.StartAsync(Config, cancellationToken);
         await server.ExecAsync("true", "bench", cancellationToken);
-        var ping = await Timing.MeasureAsync("MCP tools/list (protocol round trip, no sandbox)", 50, calls, async () => await server.Client.ListToolsAsync(cancellationToken: cancellationToken));
-        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (native, warm)", 50, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
+        var warmup = Warmup;
+        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (native, warm)", warmup, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
 
         await using var raw = new RawPipe(["sh"]);
-        var floor = await Timing.MeasureAsync("raw sh pipe 'echo hi' (floor)", 50, calls, () => raw.RoundTripAsync("echo hi"));
+        var floor = await Timing.MeasureAsync("raw sh pipe 'echo hi' (floor)", warmup, calls, () => raw.RoundTripAsync("echo hi"));
 
-        var shell = await InProcessShell.MeasureAsync(calls, cancellationToken);
-        var rawRpc = await RawJsonRpc.MeasureExecAsync(Config, calls, cancellationToken);
-        Console.WriteLine(ping);
+        var shell = await InProcessShell.MeasureAsync(warmup, calls, cancellationToken);
+        var rawRpc = await RawJsonRpc.MeasureExecAsync(Config, warmup, calls, cancellationToken);
         Console.WriteLine(mcp);
         Console.WriteLine(rawRpc);
         Console.WriteLine(shell);

@@ -9,7 +9,7 @@ namespace SandboxMcp.Bench;
 /// </summary>
 public static class RawJsonRpc
 {
-    public static async Task<Stats> MeasureExecAsync(string configJson, int calls, CancellationToken cancellationToken)
+    public static async Task<Stats> MeasureExecAsync(string configJson, TimeSpan warmup, int calls, CancellationToken cancellationToken)
     {
         var root = Directory.CreateTempSubdirectory("sbx-bench-raw-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "config", "sandbox-mcp"));
@@ -41,7 +41,7 @@ public static class RawJsonRpc
         await CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}""");
         await stdin.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         const string exec = """{"name":"exec","arguments":{"command":"echo hi","sandbox":"raw"}}""";
-        var stats = await Timing.MeasureAsync("raw JSON-RPC exec 'echo hi' (no client SDK)", 50, calls, () => CallAsync("tools/call", exec));
+        var stats = await Timing.MeasureAsync("raw JSON-RPC exec 'echo hi' (no client SDK)", warmup, calls, () => CallAsync("tools/call", exec));
         stdin.Close();
         await process.WaitForExitAsync(cancellationToken);
         Directory.Delete(root, recursive: true);

@@ -12,6 +12,27 @@ public static class Timing
             await operation();
         }
 
+        return await MeasureWarmAsync(name, count, operation);
+    }
+
+    /// <summary>
+    /// Measures after calling <paramref name="operation"/> for <paramref name="warmup"/>: long enough for the .NET
+    /// runtime on both ends to finish recompiling the hot code (tiered compilation runs in the background for the
+    /// first seconds of a busy process, and competes for the cores while it does).
+    /// </summary>
+    public static async Task<Stats> MeasureAsync(string name, TimeSpan warmup, int count, Func<Task> operation)
+    {
+        var warming = Stopwatch.StartNew();
+        while (warming.Elapsed < warmup)
+        {
+            await operation();
+        }
+
+        return await MeasureWarmAsync(name, count, operation);
+    }
+
+    private static async Task<Stats> MeasureWarmAsync(string name, int count, Func<Task> operation)
+    {
         var samples = new double[count];
         for (var i = 0; i < count; i++)
         {
@@ -24,7 +45,7 @@ public static class Timing
     }
 
     /// <summary>
-    /// Like <see cref="MeasureAsync"/> for operations that leave something behind, each returning its clean-up, which
+    /// Like <see cref="MeasureAsync(string, int, int, Func{Task})"/> for operations that leave something behind, each returning its clean-up, which
     /// runs untimed before the next sample (create is measured, destroy is not). Several contenders are measured in
     /// turns (A, B, C, A, B, C …), so that an engine getting slower or faster during the run (storage filling,
     /// caches warming) biases none of them.

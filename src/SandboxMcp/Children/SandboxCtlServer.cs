@@ -61,17 +61,13 @@ public sealed partial class SandboxCtlServer(ServerPaths paths, IServiceProvider
             return;
         }
 
-        File.Delete(path);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        Socket socket;
         try
         {
-            socket.Bind(new UnixDomainSocketEndPoint(path));
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            socket.Listen(128);
+            socket = UnixSocketListener.Listen(path);
         }
         catch (SocketException ex)
         {
-            socket.Dispose();
             LogListenFailed(ex, sandbox, path);
             return;
         }
@@ -110,29 +106,8 @@ public sealed partial class SandboxCtlServer(ServerPaths paths, IServiceProvider
         }
     }
 
-    private async Task AcceptLoopAsync(string sandbox, Socket listener, SemaphoreSlim slots, CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await listener.AcceptAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
-            {
-                return;
-            }
-
-            if (!slots.Wait(0, CancellationToken.None))
-            {
-                _ = RefuseAsync(client);
-                continue;
-            }
-
-            _ = ServeAsync(sandbox, client, slots, cancellationToken);
-        }
-    }
+    private Task AcceptLoopAsync(string sandbox, Socket listener, SemaphoreSlim slots, CancellationToken cancellationToken) =>
+        BoundedAccept.RunAsync(listener, slots, client => ServeAsync(sandbox, client, slots, cancellationToken), RefuseAsync, cancellationToken);
 
     private static async Task RefuseAsync(Socket client)
     {

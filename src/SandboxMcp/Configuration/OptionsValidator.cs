@@ -13,7 +13,7 @@ public static class OptionsValidator
     public static readonly string[] Engines = ["auto", "apple", "podman", "docker"];
 
     /// <summary>Network modes accepted in configuration and by <c>create</c>.</summary>
-    public static readonly string[] Networks = ["default", "none"];
+    public static readonly string[] Networks = ["default", "none", "allowlist"];
 
     /// <summary>Returns one message per invalid value, each naming its key.</summary>
     public static IReadOnlyList<string> Validate(SandboxMcpOptions options)
@@ -45,10 +45,12 @@ public static class OptionsValidator
         }
 
         Profile(errors, "sandboxDefaults", options.SandboxDefaults);
+        AllowlistNetwork(errors, "sandboxDefaults", options.SandboxDefaults, options.SandboxDefaults);
         foreach (var (name, profile) in options.Profiles)
         {
             Name(errors, "profiles", name);
             Profile(errors, $"profiles:{name}", profile);
+            AllowlistNetwork(errors, $"profiles:{name}", profile, options.SandboxDefaults);
         }
 
         foreach (var (name, policy) in options.SpawnPolicies)
@@ -118,6 +120,37 @@ public static class OptionsValidator
             {
                 errors.Add($"{key}:passEnv: '{envKey}' is not a valid environment variable name");
             }
+        }
+    }
+
+    /// <summary>
+    /// The allowlist's patterns, and the combinations that cannot mean what they say: hosts next to network
+    /// <c>none</c> or <c>default</c> in one profile, hosts on a tier without the proxy, <c>allowlist</c> without hosts.
+    /// </summary>
+    private static void AllowlistNetwork(List<string> errors, string key, ProfileOptions profile, ProfileOptions defaults)
+    {
+        var hosts = profile.AllowedHosts ?? [];
+        foreach (var (text, index) in hosts.Select((h, i) => (h, i)))
+        {
+            if (Network.HostPattern.TryParse(text, out var error) is null)
+            {
+                errors.Add($"{key}:allowedHosts:{index}: {error}");
+            }
+        }
+
+        if (hosts.Count > 0 && profile.Network is "none" or "default")
+        {
+            errors.Add($"{key}:allowedHosts: set together with network \"{profile.Network}\", which it cannot restrict: remove one of them (allowedHosts alone means network \"allowlist\")");
+        }
+
+        if ((hosts.Count > 0 || profile.Network == "allowlist") && profile.Tier is "vm" or "native")
+        {
+            errors.Add($"{key}:allowedHosts: the network allowlist is available on the seatbelt tier only, not tier \"{profile.Tier}\": use tier \"seatbelt\" or remove allowedHosts");
+        }
+
+        if (profile.Network == "allowlist" && hosts.Count == 0 && (defaults.AllowedHosts ?? []).Count == 0)
+        {
+            errors.Add($"{key}:network: \"allowlist\" needs allowedHosts (e.g. [\"pypi.org\", \"*.pythonhosted.org\"]) in this profile or in sandboxDefaults");
         }
     }
 

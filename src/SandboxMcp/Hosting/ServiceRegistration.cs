@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new AppleContainerCli()));
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new PodmanCli(PodmanConfiguration.Environment(paths))));
         services.AddSingleton<ISandboxRuntime>(sp => Container(sp, new DockerCli()));
+        services.AddSingleton<Network.AllowlistProxies>();
         services.AddSingleton<BubblewrapRuntime>();
         services.AddSingleton<ISandboxRuntime>(sp => sp.GetRequiredService<BubblewrapRuntime>());
         services.AddSingleton<ISandboxRuntime, SeatbeltRuntime>();

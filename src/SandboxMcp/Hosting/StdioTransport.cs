@@ -152,8 +152,9 @@ public sealed partial class StdioTransport : ITransport
         {
             message = JsonSerializer.Deserialize(line, MessageType);
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NotSupportedException or InvalidOperationException or FormatException or ArgumentException)
         {
+            // Whatever a client sends, one bad line must not end the session.
             LogParseFailed(ex.Message);
             if (JsonRpcIds.TryRecover(line, out var id))
             {

@@ -71,7 +71,12 @@ public sealed partial class SandboxManager
 
     private async Task<SandboxNetwork> ProbeNetworkAsync(SandboxRecord record, CancellationToken cancellationToken)
     {
-        var network = record.Spec.Network == NetworkMode.None ? "none" : "default";
+        var network = record.Spec.Network switch
+        {
+            NetworkMode.None => "none",
+            NetworkMode.Allowlist => "allowlist",
+            _ => "default",
+        };
         SandboxNetwork Result(NetworkProbe.Reading? reading, string? detail) =>
             new(record.Name, record.Spec.Tier.ToName(), network, reading?.Addresses ?? [], reading?.Subnets ?? [], reading?.Namespace, [], detail);
 

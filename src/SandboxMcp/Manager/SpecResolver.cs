@@ -42,13 +42,25 @@ public sealed class SpecResolver(SandboxMcpOptions options)
             throw new SandboxException($"Invalid cpus {cpus}: give a number above 0 (e.g. 0.5, 2).");
         }
 
-        var network = (request.Network ?? profile.Network ?? defaults.Network) switch
+        // allowedHosts without a network key means "allowlist" at that level, so a profile's hosts win over a
+        // default network of sandboxDefaults, and a profile's "none" wins over hosts of sandboxDefaults.
+        var network = (request.Network ?? NetworkOf(profile) ?? NetworkOf(defaults)) switch
         {
             null => NetworkMode.Unspecified,
             "default" => NetworkMode.Default,
             "none" => NetworkMode.None,
-            var other => throw new SandboxException($"Invalid network '{InputValidation.Printable(other)}': use \"default\" or \"none\"."),
+            "allowlist" => NetworkMode.Allowlist,
+            var other => throw new SandboxException($"Invalid network '{InputValidation.Printable(other)}': use \"default\", \"none\" or \"allowlist\" (with allowedHosts in the profile)."),
         };
+        List<string> allowedHosts = network == NetworkMode.Allowlist
+            ? [.. (defaults.AllowedHosts ?? []).Concat(profile.AllowedHosts ?? []).Distinct(StringComparer.Ordinal)]
+            : [];
+        if (network == NetworkMode.Allowlist && allowedHosts.Count == 0)
+        {
+            throw new SandboxException(
+                $"Network \"allowlist\" needs the hosts to allow: set allowedHosts (e.g. [\"pypi.org\", \"*.pythonhosted.org\"]) in the profile \"{name}\" or in sandboxDefaults of the configuration.");
+        }
+
         var image = request.Image ?? profile.Image ?? defaults.Image ?? options.DefaultImage;
         if (string.IsNullOrWhiteSpace(image) || image.Any(char.IsWhiteSpace) || image.StartsWith('-'))
         {
@@ -65,6 +77,7 @@ public sealed class SpecResolver(SandboxMcpOptions options)
             Pids = profile.Pids ?? defaults.Pids ?? DefaultPids,
             OpenFiles = profile.OpenFiles ?? defaults.OpenFiles ?? DefaultOpenFiles,
             Network = network,
+            AllowedHosts = allowedHosts,
             ReadOnlyPaths = [.. (defaults.ReadOnlyPaths ?? []).Concat(profile.ReadOnlyPaths ?? []).Distinct(StringComparer.Ordinal)],
             ReadWritePaths = [.. (defaults.ReadWritePaths ?? []).Concat(profile.ReadWritePaths ?? []).Distinct(StringComparer.Ordinal)],
             DeniedPaths = [.. (defaults.DeniedPaths ?? []).Concat(profile.DeniedPaths ?? []).Distinct(StringComparer.Ordinal)],
@@ -72,6 +85,9 @@ public sealed class SpecResolver(SandboxMcpOptions options)
         };
         return new ResolvedRequest(tier, spec);
     }
+
+    private static string? NetworkOf(ProfileOptions profile) =>
+        profile.Network ?? (profile.AllowedHosts is { Count: > 0 } ? "allowlist" : null);
 
     /// <summary>
     /// The configured environment of a sandbox: <c>sandboxDefaults.env</c>, the profile's env, and the server

@@ -11,4 +11,7 @@ public enum NetworkMode
 
     /// <summary>Not chosen: the tier's default (vm: the engine's network; seatbelt: none; native: the host's).</summary>
     Unspecified,
+
+    /// <summary>Seatbelt tier: no network of its own, only the hosts of <see cref="SandboxSpec.AllowedHosts"/> through the server's proxy.</summary>
+    Allowlist,
 }

@@ -27,6 +27,9 @@ public sealed record SandboxSpec
     /// <summary>Network access.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
+    /// <summary>Hosts reachable through the proxy with <see cref="NetworkMode.Allowlist"/> (seatbelt tier), as configured.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>Extra host paths readable inside (seatbelt tier), as configured (<c>~</c> not yet expanded).</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
 

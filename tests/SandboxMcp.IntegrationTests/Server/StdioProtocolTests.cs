@@ -17,7 +17,11 @@ public sealed class StdioProtocolTests
 
         await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""");
         await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
-        await server.StandardInput.WriteLineAsync("this is not JSON");
+        foreach (var junk in new[] { "this is not JSON", "null", "[]", "123", "\"text\"", """{"jsonrpc":"2.0","id":{"an":"object"},"method":"tools/list"}""" })
+        {
+            await server.StandardInput.WriteLineAsync(junk);
+        }
+
         await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"exec","arguments":""");
         await server.StandardInput.WriteLineAsync("""{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"exec","arguments":{"command":"echo still here"}}}""");
         await server.StandardInput.FlushAsync(Ct);

@@ -73,6 +73,21 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_AllowedHosts_BindWithNetworkAllowlist()
+    {
+        var paths = WithFile("""
+            {"sandboxDefaults": {"allowedHosts": ["pypi.org"]},
+             "profiles": {"web": {"tier": "seatbelt", "network": "allowlist", "allowedHosts": ["*.pythonhosted.org", "10.0.0.5", "::1"]}}}
+            """);
+
+        var options = ConfigurationLoader.Load(paths, [], NoEnvironment);
+
+        Assert.Equal(["pypi.org"], options.SandboxDefaults.AllowedHosts);
+        Assert.Equal(["*.pythonhosted.org", "10.0.0.5", "::1"], options.Profiles["web"].AllowedHosts);
+        Assert.Equal("allowlist", options.Profiles["web"].Network);
+    }
+
+    [Fact]
     public void Load_CommandLine_OverridesFile()
     {
         var paths = WithFile("""{"idleTtlSeconds": 600}""");
@@ -99,6 +114,16 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{"profiles": {"ml": {"readOnlyPaths": ["relative/dir"]}}}""", "profiles:ml:readOnlyPaths:0")]
     [InlineData("""{"sandboxDefaults": {"deniedPaths": [""]}}""", "sandboxDefaults:deniedPaths:0")]
     [InlineData("""{"profiles": {"ml": {"readWritePaths": ["~x"]}}}""", "profiles:ml:readWritePaths:0")]
+    [InlineData("""{"profiles": {"web": {"allowedHosts": ["github.com", "*"]}}}""", "profiles:web:allowedHosts:1: '*' would allow every host")]
+    [InlineData("""{"profiles": {"web": {"allowedHosts": ["https://pypi.org/simple"]}}}""", "profiles:web:allowedHosts:0: 'https://pypi.org/simple' is a URL")]
+    [InlineData("""{"profiles": {"web": {"allowedHosts": ["pypi.org:443"]}}}""", "profiles:web:allowedHosts:0: 'pypi.org:443' has a port")]
+    [InlineData("""{"profiles": {"web": {"allowedHosts": ["*.com"]}}}""", "profiles:web:allowedHosts:0: '*.com' is too broad")]
+    [InlineData("""{"profiles": {"web": {"allowedHosts": ["git*.com"]}}}""", "profiles:web:allowedHosts:0: 'git*.com' is not a host name")]
+    [InlineData("""{"sandboxDefaults": {"allowedHosts": ["a..b"]}}""", "sandboxDefaults:allowedHosts:0")]
+    [InlineData("""{"profiles": {"web": {"network": "none", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: set together with network \"none\"")]
+    [InlineData("""{"profiles": {"web": {"network": "default", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: set together with network \"default\"")]
+    [InlineData("""{"profiles": {"web": {"tier": "vm", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: the network allowlist is available on the seatbelt tier only")]
+    [InlineData("""{"profiles": {"web": {"network": "allowlist"}}}""", "profiles:web:network: \"allowlist\" needs allowedHosts")]
     public void Load_InvalidConfiguration_ThrowsNamingTheKey(string json, string key)
     {
         var paths = WithFile(json);

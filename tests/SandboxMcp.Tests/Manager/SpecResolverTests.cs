@@ -71,4 +71,43 @@ public sealed class SpecResolverTests
 
         Assert.Equal(new Dictionary<string, string> { ["SBX_TEST_PASSED"] = "yes", ["FIXED"] = "1" }, env);
     }
+
+    [Fact]
+    public void Resolve_AllowedHostsWithoutNetwork_MeansAllowlistWithDefaultsMerged()
+    {
+        var options = new SandboxMcpOptions
+        {
+            SandboxDefaults = new ProfileOptions { AllowedHosts = ["pypi.org"] },
+            Profiles = { ["web"] = new ProfileOptions { AllowedHosts = ["*.pythonhosted.org", "pypi.org"] } },
+        };
+
+        var spec = CreateSut(options).Resolve("web", SandboxRequest.FromProfile).Spec;
+
+        Assert.Equal(NetworkMode.Allowlist, spec.Network);
+        Assert.Equal(["pypi.org", "*.pythonhosted.org"], spec.AllowedHosts);
+    }
+
+    [Fact]
+    public void Resolve_ProfileNetworkNone_WinsOverAllowedHostsOfTheDefaults()
+    {
+        var options = new SandboxMcpOptions
+        {
+            SandboxDefaults = new ProfileOptions { AllowedHosts = ["pypi.org"] },
+            Profiles = { ["offline"] = new ProfileOptions { Network = "none" } },
+        };
+
+        var offline = CreateSut(options).Resolve("offline", SandboxRequest.FromProfile).Spec;
+        var call = CreateSut(options).Resolve("other", new SandboxRequest(Network: "default")).Spec;
+
+        Assert.Equal((NetworkMode.None, 0), (offline.Network, offline.AllowedHosts.Count));
+        Assert.Equal((NetworkMode.Default, 0), (call.Network, call.AllowedHosts.Count));
+    }
+
+    [Fact]
+    public void Resolve_AllowlistWithoutHosts_IsRefusedSayingWhatToSet()
+    {
+        var ex = Assert.Throws<SandboxException>(() => CreateSut().Resolve("web", new SandboxRequest(Network: "allowlist")));
+
+        Assert.Contains("set allowedHosts", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -51,7 +51,9 @@ public static class BubblewrapArguments
     /// <param name="sandboxId">Tag for every process of the sandbox (<see cref="Native.HostSandboxes.SandboxIdVariable"/>).</param>
     /// <param name="dropCapabilities">True when the server runs as root: bwrap then keeps capabilities unless told.</param>
     /// <param name="kind">What a path is on the host.</param>
-    public static IReadOnlyList<string> Holder(string bwrap, SandboxPolicy policy, string hostname, string sandboxId, bool dropCapabilities, Func<string, HostPathKind> kind)
+    /// <param name="proxyDirectory">The host directory of the allowlist proxy's socket, mounted at <see cref="ProxyBridge.Mount"/>; null without one.</param>
+    public static IReadOnlyList<string> Holder(
+        string bwrap, SandboxPolicy policy, string hostname, string sandboxId, bool dropCapabilities, Func<string, HostPathKind> kind, string? proxyDirectory = null)
     {
         List<string> args = [bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts"];
         if (!policy.NetworkAllowed)
@@ -127,6 +129,12 @@ public static class BubblewrapArguments
         if (policy.CtlSocket is { } socket)
         {
             args.AddRange(["--bind", Path.GetDirectoryName(socket)!, CtlMount]);
+        }
+
+        if (proxyDirectory is not null)
+        {
+            // Read-only: connecting to a socket works on a read-only mount, and the sandbox cannot replace it.
+            args.AddRange(["--ro-bind", proxyDirectory, ProxyBridge.Mount]);
         }
 
         args.AddRange(["--chdir", policy.SandboxDirectory, "--"]);

@@ -28,6 +28,12 @@ internal sealed class BubblewrapHolder : IAsyncDisposable
     /// <summary>Host pid of the pid namespace's init: the target of nsenter.</summary>
     public int NamespacePid { get; }
 
+    /// <summary>Variables every process gets to use the allowlist proxy (<see cref="Network.ProxyEnvironment"/>), or null.</summary>
+    public IReadOnlyDictionary<string, string>? ProxyEnvironment { get; set; }
+
+    /// <summary>The forwarder to the allowlist proxy (<see cref="ProxyBridge"/>) running inside, or null.</summary>
+    public LocalProcess? Bridge { get; set; }
+
     /// <summary>True while the namespaces still exist.</summary>
     public bool IsAlive => !_process.HasExited && Directory.Exists($"/proc/{NamespacePid.ToString(CultureInfo.InvariantCulture)}");
 
@@ -96,6 +102,11 @@ internal sealed class BubblewrapHolder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Signals.Kill(NamespacePid);
+        if (Bridge is { } bridge)
+        {
+            await bridge.DisposeAsync();
+        }
+
         await _process.DisposeAsync();
     }
 

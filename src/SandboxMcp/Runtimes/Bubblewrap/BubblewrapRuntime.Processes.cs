@@ -10,8 +10,15 @@ public sealed partial class BubblewrapRuntime
     public async Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
     {
         var holder = await EnsureHolderAsync(handle, cancellationToken);
+        return StartInside(handle, holder, process);
+    }
+
+    /// <summary>Starts a process in the holder's namespaces, with the proxy variables when the sandbox has an allowlist.</summary>
+    private LocalProcess StartInside(RuntimeHandle handle, BubblewrapHolder holder, ProcessSpec process)
+    {
         var tools = _tools!;
-        var environment = HostSandboxes.CleanEnvironment(handle, "/tmp", process.Env);
+        var variables = holder.ProxyEnvironment is { } proxy ? Network.ProxyEnvironment.Merge(proxy, process.Env) : process.Env;
+        var environment = HostSandboxes.CleanEnvironment(handle, "/tmp", variables);
         var wrapper = BubblewrapArguments.ChangeDirectory(HostSandboxes.LimitsWrapper(handle));
         var setsid = HostSandboxes.SetsidPath;
         var argv = BubblewrapArguments.Enter(
@@ -77,9 +84,25 @@ public sealed partial class BubblewrapRuntime
         }
 
         var policy = PolicyProperty.Read(handle);
+        var bridge = policy.UsesProxy ? ProxyBridge.Argv(policy, File.Exists) : null;
+        var proxyDirectory = bridge is null ? null : StartProxy(handle, policy);
         var argv = BubblewrapArguments.Holder(
-            _tools!.Bwrap, policy, Path.GetFileName(handle.Id), handle.Id, Environment.IsPrivilegedProcess, BubblewrapArguments.KindOnHost);
-        return await BubblewrapHolder.StartAsync(argv, handle.Id, !policy.NetworkAllowed, _stopping.Token);
+            _tools!.Bwrap, policy, Path.GetFileName(handle.Id), handle.Id, Environment.IsPrivilegedProcess, BubblewrapArguments.KindOnHost, proxyDirectory);
+        var holder = await BubblewrapHolder.StartAsync(argv, handle.Id, !policy.NetworkAllowed, _stopping.Token);
+        if (bridge is not null)
+        {
+            try
+            {
+                await StartBridgeAsync(handle, holder, bridge, _stopping.Token);
+            }
+            catch
+            {
+                await holder.DisposeAsync();
+                throw;
+            }
+        }
+
+        return holder;
     }
 
     /// <summary>Ends a holder whether it is up, starting or failed.</summary>

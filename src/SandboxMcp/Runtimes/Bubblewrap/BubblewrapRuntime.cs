@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
 using SandboxMcp.Runtimes.Container;
@@ -13,7 +14,9 @@ namespace SandboxMcp.Runtimes.Bubblewrap;
 /// namespaces, built from the <see cref="SandboxPolicy"/>; every process enters them with nsenter and runs without
 /// capabilities, a clean environment, the open-files limit and the <see cref="NativeWatchdog"/>.
 /// </summary>
-public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog watchdog, ICommandRunner runner, TimeProvider time) : ISandboxRuntime, IAsyncDisposable
+public sealed partial class BubblewrapRuntime(
+    ServerPaths paths, NativeWatchdog watchdog, ICommandRunner runner, TimeProvider time, Network.AllowlistProxies proxies, ILogger<BubblewrapRuntime> logger)
+    : ISandboxRuntime, IAsyncDisposable
 {
     /// <summary>What to install when bubblewrap is missing.</summary>
     public const string InstallHint = "apt-get install bubblewrap (dnf install bubblewrap), or use tier \"native\"";
@@ -82,6 +85,8 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
             await EndAsync(holder);
         }
 
+        await proxies.StopAsync(handle.Id);
+
         // Holders of other servers sharing this state directory, and anything they started, carry the id tag.
         HostSandboxes.KillAll(watchdog, handle.Id);
         watchdog.Forget(handle.Id);
@@ -101,9 +106,12 @@ public sealed partial class BubblewrapRuntime(ServerPaths paths, NativeWatchdog 
     {
         var policy = handle.Properties?.ContainsKey(PolicyProperty.Key) == true ? PolicyProperty.Read(handle) : null;
         var engine = _probe.Last is { IsAvailable: true } probe ? probe.Detail : Name;
-        var network = policy?.NetworkAllowed == true
-            ? "host network (full access, as the profile asks)"
-            : "none: a loopback of its own only (host services on 127.0.0.1 are not reachable)";
+        var network = policy switch
+        {
+            { NetworkAllowed: true } => "host network (full access, as the profile asks)",
+            { UsesProxy: true } => AllowlistNetwork(handle, policy),
+            _ => "none: a loopback of its own only (host services on 127.0.0.1 are not reachable)",
+        };
         return new IsolationInfo(
             engine,
             "OS sandbox (bubblewrap): own user, pid, ipc, uts and mount namespaces; the system read-only, its own directory writable, credentials and the rest of the host hidden; host processes invisible; shares the host kernel",

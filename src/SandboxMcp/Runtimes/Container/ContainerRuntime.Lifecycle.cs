@@ -22,6 +22,11 @@ public sealed partial class ContainerRuntime
     /// </remarks>
     public async Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
+        if (spec.Network == NetworkMode.Allowlist)
+        {
+            throw new SandboxException($"The vm tier ({Name}) has no network allowlist yet: use tier \"seatbelt\" for allowedHosts, or network \"default\" or \"none\" here.");
+        }
+
         if (spec.Network == NetworkMode.None && !_cli.SupportsNoNetwork)
         {
             throw new SandboxException($"{Name} cannot run a sandbox without network: use network \"default\", or the seatbelt tier for a sandbox with network off.");

@@ -88,6 +88,12 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
             return RuntimeAvailability.Unavailable($"{Name} cannot run a container without network");
         }
 
+        if (spec.Network == NetworkMode.Allowlist)
+        {
+            // An automatic tier choice then falls to the seatbelt tier, which has one.
+            return RuntimeAvailability.Unavailable("the vm tier has no network allowlist (allowedHosts)");
+        }
+
         return await ImageExistsAsync(spec.Image!, cancellationToken)
             ? engine
             : RuntimeAvailability.Unavailable(MissingImage(spec.Image!));

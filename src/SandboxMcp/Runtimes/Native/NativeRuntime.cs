@@ -24,11 +24,22 @@ public sealed class NativeRuntime(ServerPaths paths, NativeWatchdog watchdog) : 
         ValueTask.FromResult(RuntimeAvailability.Available(HostSandboxes.SetsidPath is null ? "host processes" : "host processes in their own sessions"));
 
     /// <inheritdoc />
+    public ValueTask<RuntimeAvailability> CanCreateAsync(SandboxSpec spec, CancellationToken cancellationToken) =>
+        spec.Network == NetworkMode.Allowlist
+            ? ValueTask.FromResult(RuntimeAvailability.Unavailable("the native tier has the host's network and no allowlist (allowedHosts)"))
+            : ProbeAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
         if (spec.Network == NetworkMode.None)
         {
             throw new SandboxException("The native tier runs host processes and cannot switch the network off: use tier \"seatbelt\" or \"vm\" for network \"none\".");
+        }
+
+        if (spec.Network == NetworkMode.Allowlist)
+        {
+            throw new SandboxException("The native tier runs host processes with the host's network and cannot restrict it to allowedHosts: use tier \"seatbelt\" for a network allowlist.");
         }
 
         var directory = Path.Combine(paths.SandboxesDirectory, spec.Name);

@@ -88,8 +88,27 @@ public sealed class PolicyBuilder(string home, IReadOnlyList<string> systemCandi
             ReadWritePaths = readWrite,
             DeniedPaths = denied,
             NetworkAllowed = spec.Network == NetworkMode.Default,
+            AllowedHosts = spec.Network == NetworkMode.Allowlist ? AllowedHosts(spec.AllowedHosts) : [],
             CtlSocket = ctlSocket,
         };
+    }
+
+    /// <summary>The allowlist, normalized; a pattern that slipped past configuration validation is refused here.</summary>
+    private static List<string> AllowedHosts(IReadOnlyList<string> patterns)
+    {
+        if (patterns.Count == 0)
+        {
+            throw new SandboxException("network \"allowlist\" needs allowedHosts in the profile: name the hosts to allow (e.g. [\"pypi.org\"]).");
+        }
+
+        try
+        {
+            return [.. Network.HostAllowlist.Parse(patterns).Patterns.Select(p => p.Text)];
+        }
+        catch (FormatException ex)
+        {
+            throw new SandboxException(ex.Message, ex);
+        }
     }
 
     private List<string> Existing(IReadOnlyList<string> paths, string key, List<string> denied)

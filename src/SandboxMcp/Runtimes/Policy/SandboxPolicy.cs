@@ -34,6 +34,16 @@ public sealed record SandboxPolicy
     /// <summary>True for full network access; false leaves only a loopback of the sandbox's own.</summary>
     public bool NetworkAllowed { get; init; }
 
+    /// <summary>
+    /// With <see cref="NetworkAllowed"/> false: the hosts reachable through the server's filtering proxy (normalized
+    /// patterns, see <see cref="Network.HostPattern"/>); empty means no network at all.
+    /// </summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
+    /// <summary>True when the sandbox reaches <see cref="AllowedHosts"/> through a proxy.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool UsesProxy => !NetworkAllowed && AllowedHosts.Count > 0;
+
     /// <summary>The host path of the sandbox-ctl socket, for sandboxes that may spawn children.</summary>
     public string? CtlSocket { get; init; }
 

@@ -23,7 +23,13 @@ public sealed record SeatbeltProfile(string Text, IReadOnlyList<KeyValuePair<str
         [SandboxExec, "-f", profileFile, .. Parameters.Select(p => $"-D{p.Key}={p.Value}"), "--", .. command];
 
     /// <summary>Generates the profile of <paramref name="policy"/>.</summary>
-    public static SeatbeltProfile From(SandboxPolicy policy)
+    /// <param name="policy">The sandbox's policy.</param>
+    /// <param name="proxyPort">
+    /// For a policy with an allowlist, the loopback port of its proxy: the one address the sandbox may connect to. The
+    /// number is written into the text (an integer: nothing to escape), because whether sandbox-exec accepts a
+    /// parameter inside a network address is not known.
+    /// </param>
+    public static SeatbeltProfile From(SandboxPolicy policy, int? proxyPort = null)
     {
         var parameters = new List<KeyValuePair<string, string>>();
         string Param(string key, string value)
@@ -103,7 +109,15 @@ public sealed record SeatbeltProfile(string Text, IReadOnlyList<KeyValuePair<str
                 (global-name "com.apple.SecurityServer"))
 
               """
-            : "; Network: none. On macOS loopback is the host's, so there is no IP networking at all.\n");
+            : policy.UsesProxy && proxyPort is { } port
+                ? $"""
+                  ; Network: only this sandbox's allowlist proxy, on the host's loopback (127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}); it
+                  ; lets through the hosts of allowedHosts. Remote, never local: a local-address rule would match every socket.
+                  (allow system-socket (socket-domain AF_INET))
+                  (allow network-outbound (remote tcp "localhost:{port.ToString(CultureInfo.InvariantCulture)}"))
+
+                  """
+                : "; Network: none. On macOS loopback is the host's, so there is no IP networking at all.\n");
 
         var ctlCarveOut = "";
         if (policy.CtlSocket is { } socket)

@@ -12,7 +12,7 @@ namespace SandboxMcp.Runtimes.Seatbelt;
 /// process started through <c>/usr/bin/sandbox-exec</c> with the sandbox's generated deny-default profile, kept
 /// outside the sandbox's reach. Processes are host processes (no pid namespace on macOS), in their own sessions.
 /// </summary>
-public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : ISandboxRuntime
+public sealed partial class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner, Network.AllowlistProxies proxies) : ISandboxRuntime
 {
     /// <summary>sysexits' EX_OSERR: what sandbox-exec returns when the caller is already sandboxed.</summary>
     public const int NestedExitCode = 71;
@@ -92,7 +92,7 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
     }
 
     /// <inheritdoc />
-    public Task DestroyAsync(RuntimeHandle handle, DestroyScope scope, CancellationToken cancellationToken)
+    public async Task DestroyAsync(RuntimeHandle handle, DestroyScope scope, CancellationToken cancellationToken)
     {
         if (_sessions.TryRemove(handle.Id, out var sessions))
         {
@@ -102,9 +102,10 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
             }
         }
 
+        await StopProxyAsync(handle);
         File.Delete(ProfileFile(handle.Id));
+
         HostSandboxes.DeleteTree(handle.Id);
-        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
@@ -115,10 +116,12 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
     public Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
     {
         var policy = PolicyProperty.Read(handle);
-        var profile = SeatbeltProfile.From(policy);
-        var environment = HostSandboxes.CleanEnvironment(handle, policy.TempDirectory, process.Env);
+        var (profile, profileFile, variables) = policy.UsesProxy
+            ? WithProxy(handle, policy, process.Env)
+            : (SeatbeltProfile.From(policy), ProfileFile(handle.Id), process.Env);
+        var environment = HostSandboxes.CleanEnvironment(handle, policy.TempDirectory, variables);
         List<string> command = ["/bin/sh", "-c", HostSandboxes.LimitsWrapper(handle), "sh", .. process.Argv];
-        var argv = profile.Argv(ProfileFile(handle.Id), command);
+        var argv = profile.Argv(profileFile, command);
         var setsid = HostSandboxes.SetsidPath;
         if (setsid is not null)
         {
@@ -142,7 +145,12 @@ public sealed class SeatbeltRuntime(ServerPaths paths, ICommandRunner runner) : 
             "sandbox-exec (Seatbelt)",
             "OS sandbox (Seatbelt, deny-default profile): the system read-only, its own directory writable, credentials and the rest of the host denied; host processes of the same user remain visible to ps; shares the host kernel",
             [$"open files {spec.OpenFiles} per process (ulimit)", "memory not enforced", "process count not enforced", "cpus not enforced"],
-            policy?.NetworkAllowed == true ? "host network (full access, as the profile asks)" : "none: no IP networking (loopback on macOS is the host's, so it is closed too)",
+            policy switch
+            {
+                { NetworkAllowed: true } => "host network (full access, as the profile asks)",
+                { UsesProxy: true } => AllowlistNetwork(handle, policy),
+                _ => "none: no IP networking (loopback on macOS is the host's, so it is closed too)",
+            },
             policy?.Summary());
     }
 

@@ -81,6 +81,17 @@ public sealed class BubblewrapArgumentsGoldenTests
     }
 
     [Fact]
+    public void Holder_Allowlist_MatchesGolden()
+    {
+        var policy = Minimal with { AllowedHosts = ["pypi.org", "*.pythonhosted.org"] };
+
+        var argv = BubblewrapArguments.Holder("/usr/bin/bwrap", policy, "web", policy.SandboxDirectory, dropCapabilities: false, Kind, State + "/sockets/px-0123456789ab-4242");
+
+        GoldenText.Matches(GoldenText.Argv(argv), "Bubblewrap", "holder-allowlist.json");
+        Assert.Contains("--unshare-net", argv);
+    }
+
+    [Fact]
     public void Holder_NetworkDenied_UnsharesNet()
     {
         Assert.Contains("--unshare-net", BubblewrapArguments.Holder("bwrap", Minimal, "d", "id", false, Kind));

@@ -78,6 +78,26 @@ public sealed class ContainerRuntimeTests
         new("mcp-sb-" + Owner + "-web", state, new Dictionary<string, string> { [ContainerNames.OwnerLabel] = Owner });
 
     [Fact]
+    public async Task CanCreate_NetworkAllowlist_IsUnavailableSoAnAutomaticTierFallsToSeatbelt()
+    {
+        var availability = await CreateSut().CanCreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct);
+
+        Assert.False(availability.IsAvailable);
+        Assert.Contains("no network allowlist", availability.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_NetworkAllowlist_IsRefusedBeforeAnyEngineCommand()
+    {
+        var sut = CreateSut();
+
+        var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.CreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct));
+
+        Assert.Contains("use tier \"seatbelt\" for allowedHosts", ex.Message, StringComparison.Ordinal);
+        Assert.Empty(_commands);
+    }
+
+    [Fact]
     public async Task Create_NewSandbox_IsOneRunAfterTheNetworkIsCheckedOncePerServer()
     {
         var sut = CreateSut();

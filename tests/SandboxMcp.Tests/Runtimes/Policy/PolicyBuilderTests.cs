@@ -46,6 +46,28 @@ public sealed class PolicyBuilderTests : IDisposable
     }
 
     [Fact]
+    public void Build_Allowlist_RecordsNormalizedHostsWithoutNetwork()
+    {
+        var spec = new SandboxSpec { Name = "s", Tier = SandboxTier.Seatbelt, Network = NetworkMode.Allowlist, AllowedHosts = ["PyPI.org.", "*.PythonHosted.org", "pypi.org"] };
+
+        var policy = Build(CreateSut(), spec);
+        var recorded = PolicyProperty.Read(new RuntimeHandle("bwrap", "x", "x", "x", new Dictionary<string, string> { [PolicyProperty.Key] = PolicyProperty.Serialize(policy) }));
+
+        Assert.False(policy.NetworkAllowed);
+        Assert.True(policy.UsesProxy);
+        Assert.Equal(["pypi.org", "*.pythonhosted.org"], recorded.AllowedHosts);
+    }
+
+    [Fact]
+    public void Build_HostsWithNetworkNone_AreNotRecorded()
+    {
+        var policy = Build(CreateSut(), new SandboxSpec { Name = "s", Tier = SandboxTier.Seatbelt, Network = NetworkMode.None, AllowedHosts = ["pypi.org"] });
+
+        Assert.False(policy.UsesProxy);
+        Assert.Empty(policy.AllowedHosts);
+    }
+
+    [Fact]
     public void Build_SymlinkedCredentialFolder_DeniesItsRealTarget()
     {
         var real = Directory.CreateDirectory(Path.Combine(_root.FullName, "vault", "ssh")).FullName;

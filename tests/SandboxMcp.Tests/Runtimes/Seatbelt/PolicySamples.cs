@@ -33,6 +33,9 @@ internal static class PolicySamples
         CtlSocket = State + "/sockets/ml/ctl.sock",
     };
 
+    /// <summary>No network of its own; the hosts of an allowlist through the proxy.</summary>
+    public static SandboxPolicy Allowlist { get; } = Minimal with { AllowedHosts = ["pypi.org", "*.pythonhosted.org"] };
+
     /// <summary>A read-only HOME with credentials denied inside it, and a writable project: denies must win.</summary>
     public static SandboxPolicy HomeReadable { get; } = Minimal with
     {

@@ -6,13 +6,13 @@ namespace SandboxMcp.Tests.Runtimes.Seatbelt;
 /// <summary>The exact SBPL text and sandbox-exec argv for a set of policies (Golden/Seatbelt/).</summary>
 public sealed class SeatbeltProfileGoldenTests
 {
-    public static TheoryData<string> Cases() => ["minimal", "extras", "home-readable"];
+    public static TheoryData<string> Cases() => ["minimal", "extras", "home-readable", "allowlist"];
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Profile_Text_MatchesGolden(string name)
     {
-        var profile = SeatbeltProfile.From(Policy(name));
+        var profile = SeatbeltProfile.From(Policy(name), ProxyPort(name));
 
         GoldenText.Matches(profile.Text, "Seatbelt", name + ".sb");
     }
@@ -21,7 +21,7 @@ public sealed class SeatbeltProfileGoldenTests
     [MemberData(nameof(Cases))]
     public void Profile_Argv_MatchesGolden(string name)
     {
-        var argv = SeatbeltProfile.From(Policy(name)).Argv("/Users/me/.local/state/sandbox-mcp/seatbelt/.profiles/x.sb", ["/bin/sh", "-c", "echo hi"]);
+        var argv = SeatbeltProfile.From(Policy(name), ProxyPort(name)).Argv("/Users/me/.local/state/sandbox-mcp/seatbelt/.profiles/x.sb", ["/bin/sh", "-c", "echo hi"]);
 
         GoldenText.Matches(GoldenText.Argv(argv), "Seatbelt", name + ".argv.json");
     }
@@ -46,6 +46,19 @@ public sealed class SeatbeltProfileGoldenTests
     }
 
     [Fact]
+    public void Profile_Allowlist_AllowsOnlyTheProxyPortOnLoopback()
+    {
+        var text = SeatbeltProfile.From(PolicySamples.Allowlist, 51234).Text;
+        var withoutPort = SeatbeltProfile.From(PolicySamples.Allowlist).Text;
+
+        Assert.Contains("(allow network-outbound (remote tcp \"localhost:51234\"))", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("(allow network*)", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("local ip", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("network-outbound", withoutPort, StringComparison.Ordinal);
+        Assert.DoesNotContain("pypi.org", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ExplainNested_Exit71WithSandboxApply_SaysItCannotNest()
     {
         var message = SeatbeltRuntime.ExplainNested(71, "sandbox-exec: sandbox_apply: Operation not permitted\n");
@@ -60,6 +73,9 @@ public sealed class SeatbeltProfileGoldenTests
     {
         "minimal" => PolicySamples.Minimal,
         "extras" => PolicySamples.Extras,
+        "allowlist" => PolicySamples.Allowlist,
         _ => PolicySamples.HomeReadable,
     };
+
+    private static int? ProxyPort(string name) => name == "allowlist" ? 51234 : null;
 }

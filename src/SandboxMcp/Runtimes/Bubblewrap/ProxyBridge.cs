@@ -1,0 +1,111 @@
+using System.Globalization;
+using SandboxMcp.Common;
+using SandboxMcp.Runtimes.Policy;
+
+namespace SandboxMcp.Runtimes.Bubblewrap;
+
+/// <summary>
+/// The sandbox's way out under a network allowlist: with <c>--unshare-net</c> it has only a loopback of its own, so a
+/// small forwarder inside listens on <c>127.0.0.1:<see cref="Port"/></c> and carries each connection to the proxy's
+/// unix socket, bound in at <see cref="Mount"/>. socat when the host has it (what Anthropic's sandbox-runtime runs),
+/// else a few lines of python3.
+/// </summary>
+public static class ProxyBridge
+{
+    /// <summary>The port inside the sandbox (its own network namespace, so it takes nothing from the host).</summary>
+    public const int Port = 3128;
+
+    /// <summary>Where the proxy's socket directory is mounted inside.</summary>
+    public const string Mount = "/run/sandbox-proxy";
+
+    /// <summary>The socket as the sandbox sees it.</summary>
+    public const string SocketPath = Mount + "/proxy.sock";
+
+    /// <summary>What to install when neither forwarder is there.</summary>
+    public const string InstallHint = "apt-get install socat (or python3)";
+
+    /// <summary>The fallback forwarder: accept on 127.0.0.1:PORT, connect to the socket, copy both ways with half-close.</summary>
+    public const string PythonScript = """
+        import socket, sys, threading
+        port, path = int(sys.argv[1]), sys.argv[2]
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        server.bind(("127.0.0.1", port))
+        server.listen(128)
+        def pump(src, dst):
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    dst.sendall(data)
+                dst.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+        def serve(client):
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                upstream.connect(path)
+            except OSError:
+                client.close()
+                return
+            back = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+            back.start()
+            pump(client, upstream)
+            back.join()
+            client.close()
+            upstream.close()
+        while True:
+            conn, _ = server.accept()
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+        """;
+
+    private static readonly string[] ProgramDirectories = ["/usr/local/bin", "/usr/bin", "/bin"];
+
+    /// <summary>
+    /// The forwarder's argv, with a program the sandbox can see (under one of the policy's system paths, not denied); throws a
+    /// <see cref="SandboxException"/> saying what to install when there is none.
+    /// </summary>
+    public static IReadOnlyList<string> Argv(SandboxPolicy policy, Func<string, bool> exists)
+    {
+        if (Visible("socat", policy, exists) is { } socat)
+        {
+            return [socat, $"TCP-LISTEN:{Port.ToString(CultureInfo.InvariantCulture)},bind=127.0.0.1,fork,reuseaddr", "UNIX-CONNECT:" + SocketPath];
+        }
+
+        if (Visible("python3", policy, exists) is { } python)
+        {
+            return [python, "-c", PythonScript, Port.ToString(CultureInfo.InvariantCulture), SocketPath];
+        }
+
+        throw new SandboxException($"The network allowlist needs socat or python3 inside the sandbox to reach its proxy, and neither is installed: {InstallHint}.");
+    }
+
+    /// <summary>
+    /// True when a process in the network namespace of <paramref name="pid"/> listens on 127.0.0.1:<see cref="Port"/>
+    /// (read from the host: <c>/proc/PID/net/tcp</c> shows the sockets of that process's namespace).
+    /// </summary>
+    public static bool IsListening(int pid)
+    {
+        var local = $"0100007F:{Port.ToString("X4", CultureInfo.InvariantCulture)}";
+        try
+        {
+            return File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/net/tcp")
+                .Skip(1)
+                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Any(fields => fields.Length > 3 && fields[1] == local && fields[3] == "0A");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The program as the sandbox sees it: under a system path and not masked by a denied path.</summary>
+    private static string? Visible(string program, SandboxPolicy policy, Func<string, bool> exists) =>
+        ProgramDirectories.Select(d => Path.Combine(d, program))
+            .Where(exists)
+            .FirstOrDefault(p => HostPaths.RealPath(p) is var real
+                && policy.SystemPaths.Any(s => HostPaths.IsUnder(real, s))
+                && !policy.DeniedPaths.Any(d => HostPaths.IsUnder(real, d) || HostPaths.IsUnder(p, d)));
+}
