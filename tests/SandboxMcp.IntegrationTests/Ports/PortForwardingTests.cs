@@ -305,8 +305,11 @@ public abstract class PortForwardingTests : ServerTest
     /// <summary>Whether two sandboxes of this suite's configuration reach each other (false where network is denied).</summary>
     protected virtual bool SandboxesShareANetwork => true;
 
-    /// <summary>A port for a server inside the sandbox; random, because native sandboxes share the host's ports.</summary>
-    protected static int FreshPort() => Random.Shared.Next(20000, 45000);
+    /// <summary>
+    /// A port for a server inside the sandbox; random, because native sandboxes share the host's ports, and below the
+    /// kernel's ephemeral range (32768 and up), where the tests' own client sockets would now and then hold it.
+    /// </summary>
+    protected static int FreshPort() => Random.Shared.Next(20000, 32000);
 
     private async Task<int> ExposeEchoServerAsync(int port)
     {
