@@ -132,8 +132,7 @@ public sealed partial class TunnelMux : IAsyncDisposable
         finally
         {
             // The end of stdin ends the process in the sandbox, and with it every socket it holds.
-            await writer.CompleteAsync();
-            await CloseStdinAsync();
+            await CloseStdinAsync(writer);
         }
     }
 
@@ -253,15 +252,19 @@ public sealed partial class TunnelMux : IAsyncDisposable
         }
     }
 
-    private async Task CloseStdinAsync()
+    private async Task CloseStdinAsync(PipeWriter writer)
     {
-        try
+        // Completing flushes what is left, and either step fails when the process is gone already.
+        foreach (var close in new Func<ValueTask>[] { () => writer.CompleteAsync(), () => _process.StandardInput.DisposeAsync() })
         {
-            await _process.StandardInput.DisposeAsync();
-        }
-        catch (IOException)
-        {
-            // The process is gone already.
+            try
+            {
+                await close();
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+            {
+                // Nothing more can reach it.
+            }
         }
     }
 
