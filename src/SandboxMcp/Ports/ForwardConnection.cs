@@ -54,8 +54,8 @@ public static class ForwardConnection
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            // The client went away (reset): stop the other direction too.
-            error = "client connection failed: " + ex.Message;
+            // The client went away, or the sandbox side was reset: stop the other direction too.
+            error = ex is TunnelResetException ? ex.Message : "client connection failed: " + ex.Message;
             await cts.CancelAsync();
         }
 

@@ -7,11 +7,12 @@ using SandboxMcp.Runtimes;
 namespace SandboxMcp.Ports;
 
 /// <summary>
-/// One forward: a listener on the host's 127.0.0.1 whose every accepted connection gets its own tunnel process in
-/// the sandbox (through <see cref="IProcessLauncher"/>, so every tier works the same), unless the server can
-/// connect itself: to 127.0.0.1 when the sandbox shares the host's network, or to the sandbox's own address when
-/// the host routes to it (then a tunnel process is only needed for servers that listen on the sandbox's loopback
-/// alone). A failed connection is logged and counted; it never ends the forward.
+/// One forward: a listener on the host's 127.0.0.1 whose accepted connections reach the sandbox port through a
+/// tunnel in the sandbox (through <see cref="IProcessLauncher"/>, so every tier works the same): one long-lived
+/// <see cref="TunnelMux"/> for all of them where the sandbox has python3, else one process per connection. The server
+/// connects itself where it can: to 127.0.0.1 when the sandbox shares the host's network, or to the sandbox's own
+/// address when the host routes to it (then the tunnel is only needed for servers that listen on the sandbox's
+/// loopback alone). A failed connection is logged and counted; it never ends the forward.
 /// </summary>
 public sealed partial class PortForward : IAsyncDisposable
 {
@@ -28,8 +29,11 @@ public sealed partial class PortForward : IAsyncDisposable
     private readonly ByteCounter _toSandbox = new();
     private readonly ByteCounter _fromSandbox = new();
     private readonly Task _accepting;
+    private readonly SharedTunnel? _mux;
     private long _connections;
     private long _direct;
+    private long _tunnelled;
+    private long _tunnelProcesses;
     private long _failed;
     private string? _lastError;
     private int _disposed;
@@ -46,6 +50,7 @@ public sealed partial class PortForward : IAsyncDisposable
         _use = use;
         _logger = logger;
         Since = since;
+        _mux = tunnel == TunnelKind.Python ? new SharedTunnel(launcher, port, $"{sandbox}:{port}", logger) : null;
         _accepting = AcceptAsync(_stop.Token);
     }
 
@@ -73,6 +78,8 @@ public sealed partial class PortForward : IAsyncDisposable
         _open.Count,
         Interlocked.Read(ref _connections),
         Interlocked.Read(ref _direct),
+        Interlocked.Read(ref _tunnelled),
+        _mux?.Started ?? Interlocked.Read(ref _tunnelProcesses),
         Interlocked.Read(ref _failed),
         _toSandbox.Value,
         _fromSandbox.Value,
@@ -121,8 +128,9 @@ public sealed partial class PortForward : IAsyncDisposable
             var outcome = await ForwardConnection.RunAsync(socket, process, _toSandbox, _fromSandbox, cancellationToken);
             if (outcome.Error is { } error)
             {
-                // Nothing came back: a reset tells the client at once, as a refused connection would.
-                failed = outcome.BytesFromSandbox == 0;
+                // Nothing came back, or the sandbox side broke (refused, reset, its tunnel died): a reset tells the
+                // client at once, as a refused connection would, rather than an EOF that looks like a complete reply.
+                failed = outcome.BytesFromSandbox == 0 || outcome.ExitCode is not 0;
                 Fail(id, error);
             }
             else
@@ -169,6 +177,13 @@ public sealed partial class PortForward : IAsyncDisposable
             return direct;
         }
 
+        Interlocked.Increment(ref _tunnelled);
+        if (_mux is not null)
+        {
+            return await _mux.OpenAsync(cancellationToken);
+        }
+
+        Interlocked.Increment(ref _tunnelProcesses);
         return await _launcher.StartAsync(new ProcessSpec(TunnelCommand.Argv(_tunnel, Port)), cancellationToken);
     }
 
@@ -190,9 +205,9 @@ public sealed partial class PortForward : IAsyncDisposable
 
             socket.Close();
         }
-        catch (SocketException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            // Already gone.
+            // Already gone, or already closed by DisposeAsync while this connection was failing.
         }
     }
 
@@ -220,6 +235,11 @@ public sealed partial class PortForward : IAsyncDisposable
         catch (OperationCanceledException)
         {
             LogCloseSlow(Sandbox, Port, HostPort);
+        }
+
+        if (_mux is not null)
+        {
+            await _mux.DisposeAsync();
         }
 
         _bound.Listener.Dispose();

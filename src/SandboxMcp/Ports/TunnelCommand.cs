@@ -3,10 +3,10 @@ using SandboxMcp.Runtimes;
 
 namespace SandboxMcp.Ports;
 
-/// <summary>The program that carries one forwarded connection inside a sandbox: its stdin and stdout are the socket.</summary>
+/// <summary>The program that carries forwarded connections inside a sandbox: its stdin and stdout are the socket (or, for python3, many).</summary>
 public enum TunnelKind
 {
-    /// <summary>A python3 one-liner: shuts the socket down on stdin EOF and exits on the server's FIN.</summary>
+    /// <summary>python3: one long-lived <see cref="TunnelMux"/> process per forward carries every connection, with half-close both ways.</summary>
     Python,
 
     /// <summary>netcat-openbsd with <c>-N</c>: half-close towards the server; a server's close reaches the client only when it closes too.</summary>
@@ -23,8 +23,9 @@ public enum TunnelKind
 }
 
 /// <summary>
-/// Chooses, once per sandbox, how a forwarded connection reaches <c>127.0.0.1:PORT</c> inside it, and builds that
-/// argv. python3 comes first because it keeps TCP half-close both ways; netcat-openbsd 1.219 (Debian) keeps its
+/// Chooses, once per sandbox, how a forwarded connection reaches <c>127.0.0.1:PORT</c> inside it, and builds the argv
+/// of the per-connection fallbacks. python3 comes first: one multiplexing process serves every connection (an engine
+/// exec costs ~0.2 s per connection) and keeps TCP half-close both ways; netcat-openbsd 1.219 (Debian) keeps its
 /// stdout open after the server closes for as long as its stdin is open, so an HTTP/1.0-style "close when done"
 /// would never reach a client that keeps its own side open.
 /// </summary>
@@ -42,44 +43,6 @@ public static class TunnelCommand
         else echo
         fi
         readlink /proc/self/ns/net 2>/dev/null || true
-        """;
-
-    /// <summary>
-    /// The python3 tunnel: connect, copy stdin to the socket (then shut its write side down) on a thread, copy the
-    /// socket to stdout, and exit on the server's FIN. Exiting, not just closing stdout, because engine clients
-    /// (<c>podman exec</c>) pass stdout's EOF on only when the process ends; a server that half-closes and then
-    /// keeps reading is the one case this gives up.
-    /// </summary>
-    internal const string PythonScript = """
-        import os, socket, sys, threading
-        try:
-            s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
-        except OSError as e:
-            sys.exit("connect to 127.0.0.1:%s failed: %s" % (sys.argv[1], e.strerror or e))
-        def up():
-            try:
-                while True:
-                    b = os.read(0, 65536)
-                    if not b:
-                        break
-                    s.sendall(b)
-                s.shutdown(socket.SHUT_WR)
-            except OSError:
-                pass
-        t = threading.Thread(target=up, daemon=True)
-        t.start()
-        try:
-            while True:
-                b = memoryview(s.recv(65536))
-                if not b:
-                    break
-                while b:
-                    b = b[os.write(1, b):]
-        except OSError as e:
-            sys.stderr.write("connection to 127.0.0.1:%s: %s\n" % (sys.argv[1], e.strerror or e))
-            sys.stderr.flush()
-            os._exit(1)
-        os._exit(0)
         """;
 
     private static readonly Lazy<string?> HostNetworkNamespace = new(() =>
@@ -120,13 +83,12 @@ public static class TunnelCommand
         return (kind, sandboxNamespace.Length > 0 && sandboxNamespace == HostNetworkNamespace.Value);
     }
 
-    /// <summary>The argv that connects stdin/stdout to <c>127.0.0.1:<paramref name="port"/></c>.</summary>
+    /// <summary>The argv of a per-connection tunnel that connects stdin/stdout to <c>127.0.0.1:<paramref name="port"/></c> (python3 uses <see cref="MuxScript"/> instead).</summary>
     public static IReadOnlyList<string> Argv(TunnelKind kind, int port)
     {
         var p = port.ToString(CultureInfo.InvariantCulture);
         return kind switch
         {
-            TunnelKind.Python => ["python3", "-c", PythonScript, p],
             TunnelKind.NetcatOpenBsd => ["nc", "-N", "127.0.0.1", p],
             TunnelKind.Netcat => ["nc", "127.0.0.1", p],
             TunnelKind.Bash => ["bash", "-c", BashScript, "tunnel", p],
@@ -137,7 +99,7 @@ public static class TunnelCommand
     /// <summary>How the kind is named in results.</summary>
     public static string Describe(TunnelKind kind) => kind switch
     {
-        TunnelKind.Python => "python3",
+        TunnelKind.Python => "one multiplexed python3 tunnel process for all connections",
         TunnelKind.NetcatOpenBsd => "nc -N (netcat-openbsd)",
         TunnelKind.Netcat => "nc",
         TunnelKind.Bash => "bash /dev/tcp",

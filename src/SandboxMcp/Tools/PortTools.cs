@@ -50,7 +50,7 @@ public sealed class PortTools(SandboxManager manager)
 
     /// <summary>Lists forwards and sandbox networks.</summary>
     [McpServerTool(Name = "network_info", Title = "Forwards and sandbox networks", ReadOnly = true, Idempotent = true, OpenWorld = false, UseStructuredContent = true, OutputSchemaType = typeof(NetworkInfo))]
-    [Description("List this server's port forwards (sandbox port, host port, open connections, bytes, errors), every sandbox's IP addresses and subnets as seen inside it, and which sandboxes reach each other directly (same network namespace, or a common subnet). Creates nothing.")]
+    [Description("List this server's port forwards (sandbox port, host port, how connections travel: direct or one multiplexed tunnel process, open/tunnelled connections, bytes, errors), every sandbox's IP addresses and subnets as seen inside it, and which sandboxes reach each other directly (same network namespace, or a common subnet). Creates nothing.")]
     public async Task<CallToolResult> NetworkInfoAsync(CancellationToken cancellationToken = default)
     {
         var info = await manager.NetworkInfoAsync(cancellationToken);

@@ -5,7 +5,7 @@ namespace SandboxMcp.IntegrationTests.Ports;
 
 /// <summary>
 /// Port forwarding into bubblewrap sandboxes: their network namespace has only loopback, so every connection goes
-/// through <c>nc</c> inside it; a forward is the only way in.
+/// through the one multiplexed python3 tunnel inside it; a forward is the only way in.
 /// </summary>
 public sealed class BubblewrapPortForwardingTests : PortForwardingTests
 {

@@ -5,7 +5,8 @@ namespace SandboxMcp.IntegrationTests.Ports;
 
 /// <summary>
 /// Port forwarding into podman containers: straight to the container's bridge address where the host routes to it
-/// (rootful podman, as here), else and for servers on the container's loopback through <c>podman exec -i</c>.
+/// (rootful podman, as here), else and for servers on the container's loopback through one multiplexed tunnel started
+/// with <c>podman exec -i</c>.
 /// </summary>
 public sealed class PodmanPortForwardingTests : PortForwardingTests
 {

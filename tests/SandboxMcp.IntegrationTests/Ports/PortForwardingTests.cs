@@ -31,6 +31,9 @@ public abstract class PortForwardingTests : ServerTest
         S((sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1", int(sys.argv[1])), H).serve_forever()
         """;
 
+    /// <summary>Counts the mux processes in the sandbox by their command line (the bracket keeps grep from counting itself).</summary>
+    private const string CountMuxProcesses = "grep -l 'sandbox-mcp-mu[x]' /proc/[0-9]*/cmdline 2>/dev/null | wc -l";
+
     [Fact(Timeout = 120_000)]
     public async Task Expose_BgHttpServerInSandbox_IsReachedFromTheHostWithHttpClient()
     {
@@ -77,6 +80,9 @@ public abstract class PortForwardingTests : ServerTest
         var forward = Assert.Single(info.Structured.GetProperty("forwards").EnumerateArray());
         Assert.Equal(100, forward.GetProperty("connections").GetInt64());
         Assert.Equal(0, forward.GetProperty("failed_connections").GetInt64());
+
+        // A hundred connections arriving at once still start one tunnel process between them.
+        Assert.Equal(SharesTheHostNetwork ? 0 : 1, forward.GetProperty("tunnel_processes").GetInt64());
         Assert.Equal(results.Sum(r => (long)r.payload.Length), forward.GetProperty("bytes_to_sandbox").GetInt64());
     }
 
@@ -236,16 +242,37 @@ public abstract class PortForwardingTests : ServerTest
     }
 
     [Fact(Timeout = 120_000)]
-    public async Task Expose_ServerOnTheSandboxLoopbackOnly_IsReachedThroughATunnelUnlessTheSandboxSharesTheHostNetwork()
+    public async Task Expose_ServerOnTheSandboxLoopbackOnly_IsReachedThroughOneMultiplexedTunnelUnlessTheSandboxSharesTheHostNetwork()
     {
+        const int connections = 5;
         var port = FreshPort();
         var hostPort = await ExposeEchoServerAsync(port);
 
-        var reply = await RoundTripAsync(hostPort, "lo"u8.ToArray());
-        var forward = Assert.Single((await Server.CallOkAsync("network_info", null, Ct)).Structured.GetProperty("forwards").EnumerateArray());
+        for (var i = 0; i < connections; i++)
+        {
+            var payload = Encoding.ASCII.GetBytes($"lo {i}");
+            Assert.Equal(Expected(payload), await RoundTripAsync(hostPort, payload));
+        }
 
-        Assert.Equal(Expected("lo"u8.ToArray()), reply);
-        Assert.Equal(SharesTheHostNetwork ? 1 : 0, forward.GetProperty("direct_connections").GetInt64());
+        var info = await Server.CallOkAsync("network_info", null, Ct);
+        var forward = Assert.Single(info.Structured.GetProperty("forwards").EnumerateArray());
+        Assert.Equal(SharesTheHostNetwork ? connections : 0, forward.GetProperty("direct_connections").GetInt64());
+        if (SharesTheHostNetwork)
+        {
+            Assert.Equal(0, forward.GetProperty("tunnel_processes").GetInt64());
+            return;
+        }
+
+        // Every connection rode the same tunnel process: the server says so, and the sandbox's own process table agrees.
+        Assert.Contains("one multiplexed python3 tunnel", forward.GetProperty("tunnel").GetString(), StringComparison.Ordinal);
+        Assert.Equal(connections, forward.GetProperty("tunnelled_connections").GetInt64());
+        Assert.Equal(1, forward.GetProperty("tunnel_processes").GetInt64());
+        Assert.Equal("1", (await Server.ExecAsync(CountMuxProcesses, cancellationToken: Ct)).Stdout.Trim());
+
+        // The tunnel process ends with its forward.
+        await Server.CallOkAsync("unexpose", new { host_port = hostPort }, Ct);
+        var gone = await Server.ExecAsync($"for i in $(seq 200); do [ \"$({CountMuxProcesses})\" = 0 ] && exit 0; sleep 0.1; done; exit 1", timeout: 60, cancellationToken: Ct);
+        Assert.True(gone.ExitCode == 0, "the tunnel process was still running in the sandbox 20 s after unexpose");
     }
 
     /// <summary>Whether the sandbox runs on the host's network (native): every connection is the server's own.</summary>
@@ -281,8 +308,11 @@ public abstract class PortForwardingTests : ServerTest
     /// <summary>Whether two sandboxes of this suite's configuration reach each other (false where network is denied).</summary>
     protected virtual bool SandboxesShareANetwork => true;
 
-    /// <summary>A port for a server inside the sandbox; random, because native sandboxes share the host's ports.</summary>
-    protected static int FreshPort() => Random.Shared.Next(20000, 45000);
+    /// <summary>
+    /// A port for a server inside the sandbox; random, because native sandboxes share the host's ports, and below the
+    /// kernel's ephemeral range (32768 and up), where the tests' own client sockets would now and then hold it.
+    /// </summary>
+    protected static int FreshPort() => Random.Shared.Next(20000, 32000);
 
     private async Task<int> ExposeEchoServerAsync(int port)
     {

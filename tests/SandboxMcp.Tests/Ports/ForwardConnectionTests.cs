@@ -14,7 +14,7 @@ public sealed class ForwardConnectionTests
     [Fact(Timeout = 15000)]
     public async Task RunAsync_ClientShutsDownItsSide_TunnelSeesEofAndTheReplyStillArrives()
     {
-        var (client, accepted) = await ConnectedPairAsync();
+        var (client, accepted) = await Sockets.ConnectedPairAsync(Ct);
         using var _ = client;
         var tunnel = new FakeTunnel();
         var toSandbox = new ByteCounter();
@@ -40,7 +40,7 @@ public sealed class ForwardConnectionTests
     [Fact(Timeout = 15000)]
     public async Task RunAsync_TunnelOutputEnds_ClientSeesEofAndTheConnectionEndsWhenTheTunnelExits()
     {
-        var (client, accepted) = await ConnectedPairAsync();
+        var (client, accepted) = await Sockets.ConnectedPairAsync(Ct);
         using var _ = client;
         var tunnel = new FakeTunnel();
         var run = ForwardConnection.RunAsync(accepted, tunnel, new ByteCounter(), new ByteCounter(), Ct);
@@ -60,7 +60,7 @@ public sealed class ForwardConnectionTests
     [Fact(Timeout = 15000)]
     public async Task RunAsync_TunnelFailsBeforeSendingAnything_ReportsItsStderr()
     {
-        var (client, accepted) = await ConnectedPairAsync();
+        var (client, accepted) = await Sockets.ConnectedPairAsync(Ct);
         using var _ = client;
         var tunnel = new FakeTunnel();
         var run = ForwardConnection.RunAsync(accepted, tunnel, new ByteCounter(), new ByteCounter(), Ct);
@@ -77,7 +77,7 @@ public sealed class ForwardConnectionTests
     [Fact(Timeout = 15000)]
     public async Task RunAsync_Cancelled_StopsBothDirections()
     {
-        var (client, accepted) = await ConnectedPairAsync();
+        var (client, accepted) = await Sockets.ConnectedPairAsync(Ct);
         using var _ = client;
         using var cts = new CancellationTokenSource();
         var tunnel = new FakeTunnel();
@@ -86,14 +86,6 @@ public sealed class ForwardConnectionTests
         await cts.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-    }
-
-    private static async Task<(Socket Client, Socket Accepted)> ConnectedPairAsync()
-    {
-        using var listener = Sockets.Listen(out _);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await client.ConnectAsync(listener.LocalEndpoint, Ct);
-        return (client, await listener.AcceptSocketAsync(Ct));
     }
 
     private static async Task<string> ReadToEndAsync(PipeReader reader)

@@ -29,4 +29,24 @@ internal static class Sockets
 
         return text.ToString();
     }
+
+    /// <summary>A connected client socket and the server's accepted end of it.</summary>
+    public static async Task<(Socket Client, Socket Accepted)> ConnectedPairAsync(CancellationToken cancellationToken)
+    {
+        using var listener = Listen(out _);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndpoint, cancellationToken);
+        return (client, await listener.AcceptSocketAsync(cancellationToken));
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds, failing after 20 s.</summary>
+    public static async Task PollAsync(Func<bool> condition)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "the condition did not hold within 20 s");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
 }
