@@ -68,9 +68,9 @@ public static class SeatbeltBench
             await server.CallAsync("destroy", new() { ["sandbox"] = name }, cancellationToken);
         }
 
-        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (seatbelt/bwrap, warm)", 50, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
+        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (seatbelt/bwrap, warm)", NativeBench.Warmup, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
         await using var raw = new RawPipe(RawBwrap);
-        var floor = await Timing.MeasureAsync("raw bwrap ... sh pipe 'echo hi' (floor)", 50, calls, () => raw.RoundTripAsync("echo hi"));
+        var floor = await Timing.MeasureAsync("raw bwrap ... sh pipe 'echo hi' (floor)", NativeBench.Warmup, calls, () => raw.RoundTripAsync("echo hi"));
         Console.WriteLine(create);
         Console.WriteLine(native);
         Console.WriteLine(firstExec);

@@ -68,10 +68,10 @@ public static class VmBench
         await Engine.ExecAsync(engine, ["network", "rm", "sbx-bench-net"], cancellationToken);
 
         await server.ExecAsync("true", "bench", cancellationToken);
-        var mcpExec = await Timing.MeasureAsync($"MCP exec 'echo hi' ({engine}, warm)", 50, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
+        var mcpExec = await Timing.MeasureAsync($"MCP exec 'echo hi' ({engine}, warm)", NativeBench.Warmup, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
         var container = await Engine.ContainerOfAsync(engine, "bench", cancellationToken);
         await using var raw = new RawPipe([engine, "exec", "-i", container, "sh"], Engine.Environment(engine));
-        var floor = await Timing.MeasureAsync($"raw {engine} exec -i sh pipe (floor)", 50, calls, () => raw.RoundTripAsync("echo hi"));
+        var floor = await Timing.MeasureAsync($"raw {engine} exec -i sh pipe (floor)", NativeBench.Warmup, calls, () => raw.RoundTripAsync("echo hi"));
         var perCommand = await Timing.MeasureAsync($"one {engine} exec per command", 2, Math.Clamp(calls / 50, 10, 30), () => Engine.RunAsync(engine, ["exec", container, "echo", "hi"], cancellationToken));
         await server.CallAsync("destroy", new() { ["sandbox"] = "bench" }, cancellationToken);
 
