@@ -45,12 +45,12 @@ public static class OptionsValidator
         }
 
         Profile(errors, "sandboxDefaults", options.SandboxDefaults);
-        AllowlistNetwork(errors, "sandboxDefaults", options.SandboxDefaults, options.SandboxDefaults);
+        AllowlistNetwork(errors, "sandboxDefaults", options.SandboxDefaults, options.SandboxDefaults, options.Engine);
         foreach (var (name, profile) in options.Profiles)
         {
             Name(errors, "profiles", name);
             Profile(errors, $"profiles:{name}", profile);
-            AllowlistNetwork(errors, $"profiles:{name}", profile, options.SandboxDefaults);
+            AllowlistNetwork(errors, $"profiles:{name}", profile, options.SandboxDefaults, options.Engine);
         }
 
         foreach (var (name, policy) in options.SpawnPolicies)
@@ -127,7 +127,7 @@ public static class OptionsValidator
     /// The allowlist's patterns, and the combinations that cannot mean what they say: hosts next to network
     /// <c>none</c> or <c>default</c> in one profile, hosts on a tier without the proxy, <c>allowlist</c> without hosts.
     /// </summary>
-    private static void AllowlistNetwork(List<string> errors, string key, ProfileOptions profile, ProfileOptions defaults)
+    private static void AllowlistNetwork(List<string> errors, string key, ProfileOptions profile, ProfileOptions defaults, string engine)
     {
         var hosts = profile.AllowedHosts ?? [];
         foreach (var (text, index) in hosts.Select((h, i) => (h, i)))
@@ -143,9 +143,10 @@ public static class OptionsValidator
             errors.Add($"{key}:allowedHosts: set together with network \"{profile.Network}\", which it cannot restrict: remove one of them (allowedHosts alone means network \"allowlist\")");
         }
 
-        if ((hosts.Count > 0 || profile.Network == "allowlist") && profile.Tier is "vm" or "native")
+        if ((hosts.Count > 0 || profile.Network == "allowlist") && (profile.Tier == "native" || (profile.Tier == "vm" && engine == "apple")))
         {
-            errors.Add($"{key}:allowedHosts: the network allowlist is available on the seatbelt tier only, not tier \"{profile.Tier}\": use tier \"seatbelt\" or remove allowedHosts");
+            var tier = profile.Tier == "native" ? "tier \"native\" (host processes with the host's network)" : "engine \"apple\" (its containers always have a network)";
+            errors.Add($"{key}:allowedHosts: the network allowlist is available on the seatbelt tier and the vm tier with podman or docker, not {tier}: use one of those or remove allowedHosts");
         }
 
         if (profile.Network == "allowlist" && hosts.Count == 0 && (defaults.AllowedHosts ?? []).Count == 0)

@@ -25,14 +25,24 @@ public sealed class AllowlistProxies(ServerPaths paths, ILoggerFactory loggers) 
     public string DirectoryFor(string sandboxId) =>
         Path.Combine(paths.SocketDirectory, $"px-{Hash(sandboxId)}-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}");
 
+    /// <summary>
+    /// The host directory of the socket of a sandbox whose mount outlives this server (a container): no pid in its
+    /// name, kept across server restarts (a new server's socket appears in the mounted directory) until the sandbox is destroyed.
+    /// </summary>
+    public string LastingDirectoryFor(string sandboxId) => Path.Combine(paths.SocketDirectory, $"px-{Hash(sandboxId)}");
+
     /// <summary>The running proxy of a sandbox, or null.</summary>
     public AllowlistProxy? Find(string sandboxId) => _proxies.GetValueOrDefault(sandboxId);
 
     /// <summary>The sandbox's proxy on a unix socket in <see cref="DirectoryFor"/> (a 0700 directory), started if needed.</summary>
-    public AllowlistProxy EnsureUnix(string sandboxId, string sandboxName, IReadOnlyList<string> allowedHosts) =>
+    /// <param name="sandboxId">The sandbox.</param>
+    /// <param name="sandboxName">Its name, for refusals and logs.</param>
+    /// <param name="allowedHosts">Its allowlist.</param>
+    /// <param name="lasting">True for <see cref="LastingDirectoryFor"/> (a container's mount) instead of <see cref="DirectoryFor"/>.</param>
+    public AllowlistProxy EnsureUnix(string sandboxId, string sandboxName, IReadOnlyList<string> allowedHosts, bool lasting = false) =>
         Ensure(sandboxId, () =>
         {
-            var directory = DirectoryFor(sandboxId);
+            var directory = lasting ? LastingDirectoryFor(sandboxId) : DirectoryFor(sandboxId);
             RemoveStale(sandboxId);
             Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             return AllowlistProxy.ListenUnix(Path.Combine(directory, SocketName), sandboxName, HostAllowlist.Parse(allowedHosts), _logger);
@@ -42,27 +52,31 @@ public sealed class AllowlistProxies(ServerPaths paths, ILoggerFactory loggers) 
     public AllowlistProxy EnsureLoopback(string sandboxId, string sandboxName, IReadOnlyList<string> allowedHosts, int preferredPort = 0) =>
         Ensure(sandboxId, () => AllowlistProxy.ListenLoopback(sandboxName, HostAllowlist.Parse(allowedHosts), _logger, preferredPort: preferredPort));
 
-    /// <summary>Stops a sandbox's proxy, ending its connections, and removes its socket directory.</summary>
-    public async Task StopAsync(string sandboxId)
+    /// <summary>Stops a sandbox's proxy, ending its connections, and removes its socket directories (the sandbox is destroyed).</summary>
+    public Task StopAsync(string sandboxId) => StopAsync(sandboxId, destroyed: true);
+
+    /// <summary>Stops every proxy; a lasting directory stays for the next server.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var id in _proxies.Keys)
+        {
+            await StopAsync(id, destroyed: false);
+        }
+    }
+
+    private async Task StopAsync(string sandboxId, bool destroyed)
     {
         if (_proxies.TryRemove(sandboxId, out var proxy))
         {
             await proxy.DisposeAsync();
         }
 
-        var directory = DirectoryFor(sandboxId);
-        if (Directory.Exists(directory))
+        foreach (var directory in destroyed ? [DirectoryFor(sandboxId), LastingDirectoryFor(sandboxId)] : new[] { DirectoryFor(sandboxId) })
         {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    /// <summary>Stops every proxy.</summary>
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var id in _proxies.Keys)
-        {
-            await StopAsync(id);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
         }
     }
 

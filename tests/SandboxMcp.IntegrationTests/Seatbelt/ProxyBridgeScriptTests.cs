@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SandboxMcp.IntegrationTests.Infrastructure;
-using SandboxMcp.Runtimes.Bubblewrap;
+using SandboxMcp.Runtimes;
 
 namespace SandboxMcp.IntegrationTests.Seatbelt;
 

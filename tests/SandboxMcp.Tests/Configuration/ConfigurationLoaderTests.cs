@@ -122,7 +122,8 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("""{"sandboxDefaults": {"allowedHosts": ["a..b"]}}""", "sandboxDefaults:allowedHosts:0")]
     [InlineData("""{"profiles": {"web": {"network": "none", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: set together with network \"none\"")]
     [InlineData("""{"profiles": {"web": {"network": "default", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: set together with network \"default\"")]
-    [InlineData("""{"profiles": {"web": {"tier": "vm", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: the network allowlist is available on the seatbelt tier only")]
+    [InlineData("""{"profiles": {"web": {"tier": "native", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: the network allowlist is available on the seatbelt tier and the vm tier with podman or docker, not tier \"native\"")]
+    [InlineData("""{"engine": "apple", "profiles": {"web": {"tier": "vm", "allowedHosts": ["pypi.org"]}}}""", "profiles:web:allowedHosts: the network allowlist is available on the seatbelt tier and the vm tier with podman or docker, not engine \"apple\"")]
     [InlineData("""{"profiles": {"web": {"network": "allowlist"}}}""", "profiles:web:network: \"allowlist\" needs allowedHosts")]
     public void Load_InvalidConfiguration_ThrowsNamingTheKey(string json, string key)
     {
@@ -131,6 +132,19 @@ public sealed class ConfigurationLoaderTests : IDisposable
         var ex = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(paths, [], NoEnvironment));
 
         Assert.Contains(key, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("podman")]
+    [InlineData("docker")]
+    [InlineData("auto")]
+    public void Load_VmTierWithAllowedHosts_IsValidOnPodmanAndDocker(string engine)
+    {
+        var paths = WithFile("{\"engine\": \"" + engine + "\", \"profiles\": {\"web\": {\"tier\": \"vm\", \"allowedHosts\": [\"pypi.org\"]}}}");
+
+        var options = ConfigurationLoader.Load(paths, [], NoEnvironment);
+
+        Assert.Equal(["pypi.org"], options.Profiles["web"].AllowedHosts);
     }
 
     [Fact]

@@ -33,6 +33,25 @@ public sealed class AllowlistProxiesTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task EnsureUnix_Lasting_KeepsItsDirectoryWhenTheServerStopsAndRemovesItWhenTheSandboxGoes()
+    {
+        var directory = _sut.LastingDirectoryFor(Sandbox);
+        _sut.EnsureUnix(Sandbox, "web", ["pypi.org"], lasting: true);
+
+        await using (var next = new AllowlistProxies(new ServerPaths(Path.Combine(_dir.FullName, "config.json"), _dir.FullName), NullLoggerFactory.Instance))
+        {
+            await _sut.DisposeAsync();
+            Assert.True(Directory.Exists(directory), "a container's mount of it outlives the server");
+            next.EnsureUnix(Sandbox, "web", ["pypi.org"], lasting: true);
+            Assert.True(File.Exists(Path.Combine(directory, AllowlistProxies.SocketName)));
+            await next.StopAsync(Sandbox);
+        }
+
+        Assert.False(Directory.Exists(directory));
+        Assert.NotEqual(_sut.DirectoryFor(Sandbox), directory);
+    }
+
+    [Fact]
     public async Task StopAsync_EndsTheProxyAndRemovesItsDirectory()
     {
         _sut.EnsureUnix(Sandbox, "web", ["pypi.org"]);

@@ -32,7 +32,7 @@ internal sealed class BubblewrapHolder : IAsyncDisposable
     public IReadOnlyDictionary<string, string>? ProxyEnvironment { get; set; }
 
     /// <summary>The forwarder to the allowlist proxy (<see cref="ProxyBridge"/>) running inside, or null.</summary>
-    public LocalProcess? Bridge { get; set; }
+    public ProxyForwarder? Forwarder { get; set; }
 
     /// <summary>True while the namespaces still exist.</summary>
     public bool IsAlive => !_process.HasExited && Directory.Exists($"/proc/{NamespacePid.ToString(CultureInfo.InvariantCulture)}");
@@ -102,9 +102,9 @@ internal sealed class BubblewrapHolder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Signals.Kill(NamespacePid);
-        if (Bridge is { } bridge)
+        if (Forwarder is { } forwarder)
         {
-            await bridge.DisposeAsync();
+            await forwarder.DisposeAsync();
         }
 
         await _process.DisposeAsync();

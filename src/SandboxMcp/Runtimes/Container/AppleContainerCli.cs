@@ -99,6 +99,12 @@ public sealed partial class AppleContainerCli : IContainerCli
     /// <inheritdoc />
     public IReadOnlyList<string> Run(ContainerRunSpec spec)
     {
+        if (spec.ProxyDirectory is not null)
+        {
+            // Its containers always have a network (no "none"), so a proxy could not be the only way out.
+            throw new NotSupportedException("Apple container cannot run a container without network, so it has no network allowlist.");
+        }
+
         List<string> args = ["run", "-d", "--name", spec.Name, "--init"];
         foreach (var (key, value) in spec.Labels.OrderBy(l => l.Key, StringComparer.Ordinal))
         {

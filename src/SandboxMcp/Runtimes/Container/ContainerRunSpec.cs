@@ -36,6 +36,12 @@ public sealed record ContainerRunSpec
     /// <summary>Host directory with the sandbox-ctl socket to share with the container, when it may spawn children.</summary>
     public string? CtlDirectory { get; init; }
 
+    /// <summary>Host directory of the allowlist proxy's socket, mounted read-only at <see cref="ProxyBridge.Mount"/>; null without an allowlist.</summary>
+    public string? ProxyDirectory { get; init; }
+
+    /// <summary>Variables every process in the container gets (the allowlist proxy's); none are secrets.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The container's main process; it only has to stay alive.</summary>
     public IReadOnlyList<string> Command { get; init; } = ["sleep", "infinity"];
 }

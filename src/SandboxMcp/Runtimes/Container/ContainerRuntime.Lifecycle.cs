@@ -22,24 +22,25 @@ public sealed partial class ContainerRuntime
     /// </remarks>
     public async Task<RuntimeHandle> CreateAsync(SandboxSpec spec, CancellationToken cancellationToken)
     {
-        if (spec.Network == NetworkMode.Allowlist)
-        {
-            throw new SandboxException($"The vm tier ({Name}) has no network allowlist yet: use tier \"seatbelt\" for allowedHosts, or network \"default\" or \"none\" here.");
-        }
-
         if (spec.Network == NetworkMode.None && !_cli.SupportsNoNetwork)
         {
             throw new SandboxException($"{Name} cannot run a sandbox without network: use network \"default\", or the seatbelt tier for a sandbox with network off.");
         }
 
         var name = ContainerNames.Container(Owner, spec.Name, _cli.MaxNameLength);
-        string? network = spec.Network == NetworkMode.None ? null : _cli.SupportsNetworks ? ContainerNames.Network(Owner) : "default";
+        var allowlist = spec.Network == NetworkMode.Allowlist ? PrepareAllowlist(spec, name) : default((List<string> Hosts, string Directory)?);
+        string? network = spec.Network is NetworkMode.None or NetworkMode.Allowlist ? null : _cli.SupportsNetworks ? ContainerNames.Network(Owner) : "default";
         var handle = HandleFor(name, spec.Name, spec.Parent, network ?? "none", spec.Image);
         if (spec.CtlDirectory is not null)
         {
             // A bind mount needs its source: the socket inside it comes when the server starts listening.
             Directory.CreateDirectory(spec.CtlDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             handle = handle.With(RuntimeHandle.CtlSocketProperty, _cli.CtlSocketPath).With(RuntimeHandle.CtlClientProperty, "/usr/local/bin/sandbox-ctl");
+        }
+
+        if (allowlist is { } list)
+        {
+            handle = handle.With(AllowedHostsProperty, string.Join(',', list.Hosts)).With(SandboxProperty, spec.Name);
         }
 
         var labels = Labels(spec.Name);
@@ -75,6 +76,8 @@ public sealed partial class ContainerRuntime
             Hostname = spec.Name,
             Volumes = volumes,
             CtlDirectory = spec.CtlDirectory,
+            ProxyDirectory = allowlist?.Directory,
+            Environment = allowlist is null ? new Dictionary<string, string>() : Network.ProxyEnvironment.For(ProxyBridge.Port),
         };
         var output = await RunAsync(_cli.Run(run), cancellationToken);
         if (!output.Succeeded)
@@ -148,6 +151,7 @@ public sealed partial class ContainerRuntime
         }
 
         _oomKills.TryRemove(handle.Id, out _);
+        await StopAllowlistAsync(handle);
     }
 
     /// <summary>A handle with the deterministic names of a sandbox's container and volumes.</summary>

@@ -16,7 +16,19 @@ public sealed partial class ContainerRuntime
         ["PATH", "HOME", "TMPDIR", "USER", "LOGNAME", "SHELL", "LANG", "LC_", "TERM", "XDG_", "DOCKER_", "CONTAINER", "REGISTRY_", "LD_", "DBUS_", "TZ"];
 
     /// <inheritdoc />
-    public Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
+    /// <remarks>In a sandbox with a network allowlist, its forwarder listens before the process starts.</remarks>
+    public async Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
+    {
+        if (AllowedHostsOf(handle) is { } hosts)
+        {
+            await EnsureForwarderAsync(handle, hosts, cancellationToken);
+        }
+
+        return StartExec(handle, process);
+    }
+
+    /// <summary>Starts a process in the container through the engine's <c>exec</c>.</summary>
+    private LocalProcess StartExec(RuntimeHandle handle, ProcessSpec process)
     {
         var passed = new List<string>();
         var inline = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -49,7 +61,7 @@ public sealed partial class ContainerRuntime
         argv.AddRange(_cli.Exec(handle.Id, process.WorkingDirectory, passed, inline, process.Argv));
         try
         {
-            return Task.FromResult<ISandboxProcess>(LocalProcess.Start(argv, clientEnvironment, null, ownsProcessGroup: false));
+            return LocalProcess.Start(argv, clientEnvironment, null, ownsProcessGroup: false);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -173,10 +185,10 @@ public sealed partial class ContainerRuntime
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not read the OOM-kill count of {Container}")]
     private partial void LogBaselineFailed(Exception exception, string container);
 
-    /// <summary>This runtime bound to one handle, for <see cref="ProcessRunner"/>.</summary>
-    private sealed class BoundLauncher(ContainerRuntime runtime, RuntimeHandle handle) : IProcessLauncher
+    /// <summary>This runtime bound to one handle, for <see cref="ProcessRunner"/>; <paramref name="Raw"/> skips the allowlist's forwarder (checks on it).</summary>
+    private sealed record BoundLauncher(ContainerRuntime Runtime, RuntimeHandle Handle, bool Raw = false) : IProcessLauncher
     {
         public Task<ISandboxProcess> StartAsync(ProcessSpec process, CancellationToken cancellationToken) =>
-            runtime.StartProcessAsync(handle, process, cancellationToken);
+            Raw ? Task.FromResult<ISandboxProcess>(Runtime.StartExec(Handle, process)) : Runtime.StartProcessAsync(Handle, process, cancellationToken);
     }
 }

@@ -30,10 +30,13 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     private readonly ConcurrentDictionary<string, bool> _networks = new(StringComparer.Ordinal);
     private readonly ServerPaths _paths;
     private readonly ProbeCache _probe;
+    private readonly Network.AllowlistProxies? _proxies;
 
-    /// <summary>A runtime for one engine.</summary>
-    public ContainerRuntime(IContainerCli cli, ICommandRunner runner, ServerPaths paths, SandboxMcpOptions options, ILogger<ContainerRuntime> logger, TimeProvider time)
+    /// <summary>A runtime for one engine; without <paramref name="proxies"/> it has no network allowlist.</summary>
+    public ContainerRuntime(
+        IContainerCli cli, ICommandRunner runner, ServerPaths paths, SandboxMcpOptions options, ILogger<ContainerRuntime> logger, TimeProvider time, Network.AllowlistProxies? proxies = null)
     {
+        _proxies = proxies;
         _cli = cli;
         _runner = runner;
         _paths = paths;
@@ -88,10 +91,10 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
             return RuntimeAvailability.Unavailable($"{Name} cannot run a container without network");
         }
 
-        if (spec.Network == NetworkMode.Allowlist)
+        if (spec.Network == NetworkMode.Allowlist && (!_cli.SupportsNoNetwork || _proxies is null))
         {
             // An automatic tier choice then falls to the seatbelt tier, which has one.
-            return RuntimeAvailability.Unavailable("the vm tier has no network allowlist (allowedHosts)");
+            return RuntimeAvailability.Unavailable($"{Name} cannot run a container without network, so it has no network allowlist (allowedHosts)");
         }
 
         return await ImageExistsAsync(spec.Image!, cancellationToken)
@@ -133,7 +136,9 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
         var isolation = _cli.Engine == "apple"
             ? "micro-VM: one lightweight Linux VM per sandbox (Apple Virtualization.framework)"
             : "container: Linux namespaces and cgroups around its own file system; shares the host kernel";
-        var network = spec.Network == NetworkMode.None
+        var network = AllowedHostsOf(handle) is { } hosts
+            ? AllowlistNetwork(handle, hosts)
+            : spec.Network == NetworkMode.None
             ? "none: loopback only"
             : _cli.SupportsNetworks
                 ? $"{handle.Properties?.GetValueOrDefault("network") ?? ContainerNames.Network(Owner)}: outbound access; other sandboxes reachable by their sandbox name"
@@ -210,5 +215,27 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
     private partial void LogRetry(int attempt, string? error);
 
     /// <inheritdoc />
-    public void Dispose() => _probe.Dispose();
+    /// <remarks>Forwarders end with their exec client; the container's python forwarder then sees stdin close and exits.</remarks>
+    public void Dispose()
+    {
+        lock (_forwarderGate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stopping.Cancel();
+        }
+
+        foreach (var id in _forwarders.Keys)
+        {
+            if (_forwarders.TryRemove(id, out var forwarder) && forwarder.IsCompletedSuccessfully)
+            {
+                forwarder.Result.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            }
+        }
+
+        _probe.Dispose();
+    }
 }

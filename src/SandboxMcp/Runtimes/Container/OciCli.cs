@@ -102,6 +102,17 @@ public abstract class OciCli : IContainerCli
             args.AddRange(["-v", $"{spec.CtlDirectory}:/run/sandbox-ctl"]);
         }
 
+        if (spec.ProxyDirectory is not null)
+        {
+            // The directory, not the socket: a restarted server's new socket appears in it.
+            args.AddRange(["-v", $"{spec.ProxyDirectory}:{ProxyBridge.Mount}:ro"]);
+        }
+
+        foreach (var (key, value) in spec.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            args.AddRange(["-e", $"{key}={value}"]);
+        }
+
         args.Add(spec.Image);
         args.AddRange(spec.Command);
         return args;

@@ -94,7 +94,7 @@ public sealed class PolicyBuilder(string home, IReadOnlyList<string> systemCandi
     }
 
     /// <summary>The allowlist, normalized; a pattern that slipped past configuration validation is refused here.</summary>
-    private static List<string> AllowedHosts(IReadOnlyList<string> patterns)
+    internal static List<string> AllowedHosts(IReadOnlyList<string> patterns)
     {
         if (patterns.Count == 0)
         {

@@ -1,5 +1,6 @@
 using SandboxMcp.Common;
 using SandboxMcp.Network;
+using SandboxMcp.Runtimes;
 using SandboxMcp.Runtimes.Bubblewrap;
 using SandboxMcp.Tests.Runtimes.Seatbelt;
 

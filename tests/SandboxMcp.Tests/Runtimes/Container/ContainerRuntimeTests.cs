@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NSubstitute;
 using SandboxMcp.Common;
 using SandboxMcp.Configuration;
+using SandboxMcp.Network;
 using SandboxMcp.Runtimes;
 using SandboxMcp.Runtimes.Container;
 
@@ -55,8 +56,12 @@ public sealed class ContainerRuntimeTests
     private static SandboxSpec Spec(string name = "web", string image = BaseImage) =>
         new() { Name = name, Tier = SandboxTier.Vm, Image = image, MemoryBytes = 512L << 20 };
 
-    private ContainerRuntime CreateSut() =>
-        new(_cli, _runner, new ServerPaths("/nonexistent/config.json", Path.Combine(Path.GetTempPath(), "sbx-unit-state")), new SandboxMcpOptions(), NullLogger<ContainerRuntime>.Instance, TimeProvider.System);
+    private static ServerPaths Paths => new("/nonexistent/config.json", Path.Combine(Path.GetTempPath(), "sbx-unit-state"));
+
+    private ContainerRuntime CreateSut(AllowlistProxies? proxies = null) =>
+        new(_cli, _runner, Paths, new SandboxMcpOptions(), NullLogger<ContainerRuntime>.Instance, TimeProvider.System, proxies);
+
+    private static AllowlistProxies Proxies() => new(Paths, NullLoggerFactory.Instance);
 
     private string Owner => CreateSut().Owner;
 
@@ -78,23 +83,57 @@ public sealed class ContainerRuntimeTests
         new("mcp-sb-" + Owner + "-web", state, new Dictionary<string, string> { [ContainerNames.OwnerLabel] = Owner });
 
     [Fact]
-    public async Task CanCreate_NetworkAllowlist_IsUnavailableSoAnAutomaticTierFallsToSeatbelt()
+    public async Task CanCreate_NetworkAllowlistOnPodman_IsAvailable()
     {
-        var availability = await CreateSut().CanCreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct);
+        await using var proxies = Proxies();
 
-        Assert.False(availability.IsAvailable);
-        Assert.Contains("no network allowlist", availability.Detail, StringComparison.Ordinal);
+        var availability = await CreateSut(proxies).CanCreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct);
+
+        Assert.True(availability.IsAvailable, availability.Detail);
     }
 
     [Fact]
-    public async Task Create_NetworkAllowlist_IsRefusedBeforeAnyEngineCommand()
+    public async Task CanCreate_NetworkAllowlistOnAnEngineWithoutNoNetwork_IsUnavailableSoAnAutomaticTierFallsToSeatbelt()
     {
-        var sut = CreateSut();
+        _cli.SupportsNoNetwork.Returns(false);
+        await using var proxies = Proxies();
+
+        var availability = await CreateSut(proxies).CanCreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct);
+
+        Assert.False(availability.IsAvailable);
+        Assert.Contains("cannot run a container without network, so it has no network allowlist", availability.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Create_NetworkAllowlistOnAnEngineWithoutNoNetwork_IsRefusedBeforeAnyEngineCommand()
+    {
+        _cli.SupportsNoNetwork.Returns(false);
+        await using var proxies = Proxies();
+        var sut = CreateSut(proxies);
 
         var ex = await Assert.ThrowsAsync<SandboxException>(() => sut.CreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["pypi.org"] }, Ct));
 
-        Assert.Contains("use tier \"seatbelt\" for allowedHosts", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("use engine podman or docker, or tier \"seatbelt\", for allowedHosts", ex.Message, StringComparison.Ordinal);
         Assert.Empty(_commands);
+    }
+
+    [Fact]
+    public async Task Create_NetworkAllowlist_RunsWithoutNetworkWithTheProxySocketMountedAndItsVariables()
+    {
+        ContainerRunSpec? run = null;
+        _cli.Run(Arg.Do<ContainerRunSpec>(r => run = r)).Returns(c => ["run", c.Arg<ContainerRunSpec>().Name]);
+        await using var proxies = Proxies();
+
+        var handle = await CreateSut(proxies).CreateAsync(Spec() with { Network = NetworkMode.Allowlist, AllowedHosts = ["PyPI.org.", "*.pythonhosted.org"] }, Ct);
+
+        Assert.NotNull(run);
+        Assert.Null(run.Network);
+        Assert.Null(run.NetworkAlias);
+        Assert.Equal(proxies.LastingDirectoryFor(handle.Id), run.ProxyDirectory);
+        Assert.True(File.Exists(Path.Combine(run.ProxyDirectory!, AllowlistProxies.SocketName)), "the proxy listens before the container starts");
+        Assert.Equal(ProxyEnvironment.For(3128), run.Environment);
+        Assert.Equal("pypi.org,*.pythonhosted.org", handle.Properties![ContainerRuntime.AllowedHostsProperty]);
+        Assert.Equal([$"run mcp-sb-{Owner}-web"], _commands);
     }
 
     [Fact]

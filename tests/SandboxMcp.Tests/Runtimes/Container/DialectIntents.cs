@@ -42,6 +42,14 @@ internal static class DialectIntents
             ["image_exists"] = cli => cli.ImageExists(Image),
             ["run"] = cli => cli.Run(Run),
             ["run_no_network"] = cli => cli.Run(Run with { Cpus = 2, MemoryBytes = 1L << 30, Pids = 1024, Network = null, NetworkAlias = null, Volumes = [(Workspace, "/workspace")] }),
+            ["run_allowlist"] = cli => cli.Run(Run with
+            {
+                Network = null,
+                NetworkAlias = null,
+                Volumes = [(Workspace, "/workspace")],
+                ProxyDirectory = "/state/sockets/px-0123456789ab",
+                Environment = SandboxMcp.Network.ProxyEnvironment.For(3128),
+            }),
             ["run_odd_sizes"] = cli => cli.Run(Run with { Cpus = 0.5, MemoryBytes = 100_000_000, Pids = 64, NetworkAlias = null, Volumes = [] }),
             ["exec_plain"] = cli => cli.Exec(Container, null, [], new Dictionary<string, string>(), ["sh"]),
             ["exec_full"] = cli => cli.Exec(

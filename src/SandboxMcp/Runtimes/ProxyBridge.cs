@@ -2,13 +2,13 @@ using System.Globalization;
 using SandboxMcp.Common;
 using SandboxMcp.Runtimes.Policy;
 
-namespace SandboxMcp.Runtimes.Bubblewrap;
+namespace SandboxMcp.Runtimes;
 
 /// <summary>
 /// The sandbox's way out under a network allowlist: with <c>--unshare-net</c> it has only a loopback of its own, so a
 /// small forwarder inside listens on <c>127.0.0.1:<see cref="Port"/></c> and carries each connection to the proxy's
-/// unix socket, bound in at <see cref="Mount"/>. socat when the host has it (what Anthropic's sandbox-runtime runs),
-/// else a few lines of python3.
+/// unix socket, bound in at <see cref="Mount"/>. On bubblewrap socat when the host has it (what Anthropic's
+/// sandbox-runtime runs), else a few lines of python3; in a container (vm tier) the python3 one.
 /// </summary>
 public static class ProxyBridge
 {
@@ -60,6 +60,13 @@ public static class ProxyBridge
             threading.Thread(target=serve, args=(conn,), daemon=True).start()
         """;
 
+    /// <summary>Prefix of the container forwarder: end the whole process when stdin reaches EOF (the exec that started it ended).</summary>
+    private const string StdinWatch = """
+        import os, sys, threading
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
+
+        """;
+
     private static readonly string[] ProgramDirectories = ["/usr/local/bin", "/usr/bin", "/bin"];
 
     /// <summary>
@@ -81,24 +88,46 @@ public static class ProxyBridge
         throw new SandboxException($"The network allowlist needs socat or python3 inside the sandbox to reach its proxy, and neither is installed: {InstallHint}.");
     }
 
+    /// <summary>The network as <c>status</c> states it for a sandbox (bubblewrap or container) with an allowlist.</summary>
+    public static string Describe(IReadOnlyList<string> allowedHosts, Network.AllowlistProxy? proxy) =>
+        $"allowlist: only {string.Join(", ", allowedHosts)} (any port), through the server's filtering proxy "
+        + $"(HTTP_PROXY and HTTPS_PROXY=http://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)} inside; other hosts get 403; no other network, no DNS); "
+        + (proxy?.Counters.Summary() ?? "proxy not started yet by this server");
+
+    /// <summary>
+    /// The forwarder in a container: the python3 one, which also ends when its stdin closes, so the forwarder a
+    /// server started through the engine's exec does not outlive that server (whose next run starts its own).
+    /// </summary>
+    public static IReadOnlyList<string> ContainerArgv() =>
+        ["python3", "-c", StdinWatch + PythonScript, Port.ToString(CultureInfo.InvariantCulture), SocketPath];
+
+    /// <summary>A command that prints the listeners of its network namespace, for <see cref="ListensIn"/>.</summary>
+    public static IReadOnlyList<string> ListeningCheckArgv() => ["cat", "/proc/net/tcp"];
+
     /// <summary>
     /// True when a process in the network namespace of <paramref name="pid"/> listens on 127.0.0.1:<see cref="Port"/>
     /// (read from the host: <c>/proc/PID/net/tcp</c> shows the sockets of that process's namespace).
     /// </summary>
     public static bool IsListening(int pid)
     {
-        var local = $"0100007F:{Port.ToString("X4", CultureInfo.InvariantCulture)}";
         try
         {
-            return File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/net/tcp")
-                .Skip(1)
-                .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-                .Any(fields => fields.Length > 3 && fields[1] == local && fields[3] == "0A");
+            return ListensIn(File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/net/tcp"));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return false;
         }
+    }
+
+    /// <summary>True when the lines of a <c>/proc/net/tcp</c> show a listener on 127.0.0.1:<see cref="Port"/>.</summary>
+    public static bool ListensIn(IEnumerable<string> procNetTcp)
+    {
+        var local = $"0100007F:{Port.ToString("X4", CultureInfo.InvariantCulture)}";
+        return procNetTcp
+            .Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Any(fields => fields.Length > 3 && fields[1] == local && fields[3] == "0A");
     }
 
     /// <summary>The program as the sandbox sees it: under a system path and not masked by a denied path.</summary>
