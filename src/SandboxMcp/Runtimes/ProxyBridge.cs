@@ -24,13 +24,23 @@ public static class ProxyBridge
     /// <summary>What to install when neither forwarder is there.</summary>
     public const string InstallHint = "apt-get install socat (or python3)";
 
-    /// <summary>The fallback forwarder: accept on 127.0.0.1:PORT, connect to the socket, copy both ways with half-close.</summary>
+    /// <summary>
+    /// The fallback forwarder: accept on 127.0.0.1:PORT, connect to the socket, copy both ways with half-close. It waits up
+    /// to 10 s for the port, so it takes over from a forwarder that is ending (a container's, after a server restart).
+    /// </summary>
     public const string PythonScript = """
-        import socket, sys, threading
+        import socket, sys, threading, time
         port, path = int(sys.argv[1]), sys.argv[2]
         server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        server.bind(("127.0.0.1", port))
+        for attempt in range(100):
+            try:
+                server.bind(("127.0.0.1", port))
+                break
+            except OSError:
+                if attempt == 99:
+                    raise
+                time.sleep(0.1)
         server.listen(128)
         def pump(src, dst):
             try:

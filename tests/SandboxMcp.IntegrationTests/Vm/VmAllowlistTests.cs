@@ -117,10 +117,18 @@ public abstract class VmAllowlistTests : ServerTest
         // the old forwarder ended with the old server's exec, so exactly one runs.
         await Server.RestartAsync(new ServerOptions { Config = Config }, Ct);
         var afterRestart = await Server.ExecAsync(HostHttp.FetchCommand($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct);
-        var forwarders = await Server.ExecAsync($"{Forwarder} | wc -l", sandbox: "allow", cancellationToken: Ct);
+        var forwarders = "";
+        until = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (forwarders != "1" && DateTime.UtcNow < until)
+        {
+            forwarders = (await Server.ExecAsync("pgrep -f '[s]andbox-proxy/proxy.sock' | wc -l", sandbox: "allow", cancellationToken: Ct)).Stdout.Trim();
+        }
+
+        var survivor = await Server.ExecAsync(HostHttp.FetchCommand($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct);
 
         Assert.Equal($"200 {Body}\n", afterRestart.Stdout);
-        Assert.Equal("1", forwarders.Stdout.Trim());
+        Assert.Equal("1", forwarders);
+        Assert.Equal($"200 {Body}\n", survivor.Stdout);
     }
 
     [Fact(Timeout = 120_000)]
