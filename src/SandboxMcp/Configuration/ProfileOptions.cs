@@ -27,13 +27,13 @@ public sealed class ProfileOptions
 
     /// <summary>
     /// <c>default</c> (the engine's network, or the host's on native), <c>none</c>, or <c>allowlist</c> (seatbelt
-    /// tier: only <see cref="AllowedHosts"/>, through the server's proxy). Unset, <see cref="AllowedHosts"/> implies
+    /// tier, or vm on podman/docker: only <see cref="AllowedHosts"/>, through the server's proxy). Unset, <see cref="AllowedHosts"/> implies
     /// <c>allowlist</c>; otherwise the seatbelt tier has no network (loopback only) and the other tiers their default.
     /// </summary>
     public string? Network { get; set; }
 
     /// <summary>
-    /// Hosts a seatbelt-tier sandbox may reach through the server's filtering proxy: exact names, <c>*.domain</c> for
+    /// Hosts a seatbelt-tier (or podman/docker vm-tier) sandbox may reach through the server's filtering proxy: exact names, <c>*.domain</c> for
     /// its subdomains, or IP literals, e.g. <c>["pypi.org", "*.pythonhosted.org"]</c>. Merged with
     /// <c>sandboxDefaults</c>; setting it makes the network <c>allowlist</c> unless <see cref="Network"/> says otherwise.
     /// </summary>

@@ -12,6 +12,6 @@ public enum NetworkMode
     /// <summary>Not chosen: the tier's default (vm: the engine's network; seatbelt: none; native: the host's).</summary>
     Unspecified,
 
-    /// <summary>Seatbelt tier: no network of its own, only the hosts of <see cref="SandboxSpec.AllowedHosts"/> through the server's proxy.</summary>
+    /// <summary>Seatbelt tier, or vm on podman/docker: no network of its own, only the hosts of <see cref="SandboxSpec.AllowedHosts"/> through the server's proxy.</summary>
     Allowlist,
 }

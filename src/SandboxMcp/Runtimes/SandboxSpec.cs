@@ -27,13 +27,13 @@ public sealed record SandboxSpec
     /// <summary>Network access.</summary>
     public NetworkMode Network { get; init; } = NetworkMode.Default;
 
-    /// <summary>Hosts reachable through the proxy with <see cref="NetworkMode.Allowlist"/> (seatbelt tier), as configured.</summary>
+    /// <summary>Hosts reachable through the proxy with <see cref="NetworkMode.Allowlist"/> (seatbelt tier, vm on podman/docker), as configured.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
     /// <summary>Extra host paths readable inside (seatbelt tier), as configured (<c>~</c> not yet expanded).</summary>
     public IReadOnlyList<string> ReadOnlyPaths { get; init; } = [];
 
-    /// <summary>Extra host paths readable and writable inside (seatbelt tier), as configured.</summary>
+    /// <summary>Extra host paths readable and writable inside (seatbelt tier, vm on podman/docker), as configured.</summary>
     public IReadOnlyList<string> ReadWritePaths { get; init; } = [];
 
     /// <summary>Host paths denied inside (seatbelt tier) on top of the built-in credential list, as configured.</summary>

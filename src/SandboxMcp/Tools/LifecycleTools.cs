@@ -23,7 +23,7 @@ public sealed class LifecycleTools(SandboxManager manager)
         [Description("Container image for tier vm, e.g. \"localhost/sandbox-mcp-base:bookworm\".")] string? image = null,
         [Description("CPUs, e.g. 2 or 0.5.")] double? cpus = null,
         [Description("Memory limit, e.g. \"512m\" or \"2g\".")] string? memory = null,
-        [Description("\"default\", \"none\" (no network but loopback), or \"allowlist\" (seatbelt tier: only the profile's allowedHosts, through a filtering proxy).")] string? network = null,
+        [Description("\"default\", \"none\" (no network but loopback), or \"allowlist\" (seatbelt tier, or vm on podman/docker: only the profile's allowedHosts, through a filtering proxy).")] string? network = null,
         CancellationToken cancellationToken = default)
     {
         var (_, created) = await manager.CreateAsync(sandbox, new SandboxRequest(tier, image, cpus, memory, network), cancellationToken);
