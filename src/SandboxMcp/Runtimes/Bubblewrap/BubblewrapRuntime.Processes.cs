@@ -104,18 +104,4 @@ public sealed partial class BubblewrapRuntime
 
         return holder;
     }
-
-    /// <summary>Ends a holder whether it is up, starting or failed.</summary>
-    private static async Task EndAsync(Task<BubblewrapHolder> holder)
-    {
-        try
-        {
-            await (await holder).DisposeAsync();
-        }
-#pragma warning disable CA1031 // A holder that failed to start has nothing to end.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 }

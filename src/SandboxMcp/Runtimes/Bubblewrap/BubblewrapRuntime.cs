@@ -82,7 +82,7 @@ public sealed partial class BubblewrapRuntime(
     {
         if (_holders.TryRemove(handle.Id, out var holder))
         {
-            await EndAsync(holder);
+            await Started.EndAsync(holder);
         }
 
         await proxies.StopAsync(handle.Id);
@@ -147,7 +147,7 @@ public sealed partial class BubblewrapRuntime(
         {
             if (_holders.TryRemove(id, out var holder))
             {
-                await EndAsync(holder);
+                await Started.EndAsync(holder);
             }
         }
 

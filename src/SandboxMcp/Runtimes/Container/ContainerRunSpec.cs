@@ -39,9 +39,6 @@ public sealed record ContainerRunSpec
     /// <summary>Host directory of the allowlist proxy's socket, mounted read-only at <see cref="ProxyBridge.Mount"/>; null without an allowlist.</summary>
     public string? ProxyDirectory { get; init; }
 
-    /// <summary>Variables every process in the container gets (the allowlist proxy's); none are secrets.</summary>
-    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
-
     /// <summary>The container's main process; it only has to stay alive.</summary>
     public IReadOnlyList<string> Command { get; init; } = ["sleep", "infinity"];
 }

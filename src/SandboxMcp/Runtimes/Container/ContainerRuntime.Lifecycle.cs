@@ -77,7 +77,6 @@ public sealed partial class ContainerRuntime
             Volumes = volumes,
             CtlDirectory = spec.CtlDirectory,
             ProxyDirectory = allowlist?.Directory,
-            Environment = allowlist is null ? new Dictionary<string, string>() : Network.ProxyEnvironment.For(ProxyBridge.Port),
         };
         var output = await RunAsync(_cli.Run(run), cancellationToken);
         if (!output.Succeeded)

@@ -16,22 +16,35 @@ public sealed partial class ContainerRuntime
         ["PATH", "HOME", "TMPDIR", "USER", "LOGNAME", "SHELL", "LANG", "LC_", "TERM", "XDG_", "DOCKER_", "CONTAINER", "REGISTRY_", "LD_", "DBUS_", "TZ"];
 
     /// <inheritdoc />
-    /// <remarks>In a sandbox with a network allowlist, its forwarder listens before the process starts.</remarks>
+    /// <remarks>
+    /// In a sandbox with a network allowlist its forwarder listens before the process starts, and the process gets the
+    /// proxy variables (on each exec, not on the container, so a snapshot image of it carries none).
+    /// </remarks>
     public async Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
     {
         if (AllowedHostsOf(handle) is { } hosts)
         {
             await EnsureForwarderAsync(handle, hosts, cancellationToken);
+            return StartExec(handle, process, withProxy: true);
         }
 
         return StartExec(handle, process);
     }
 
     /// <summary>Starts a process in the container through the engine's <c>exec</c>.</summary>
-    private LocalProcess StartExec(RuntimeHandle handle, ProcessSpec process)
+    private LocalProcess StartExec(RuntimeHandle handle, ProcessSpec process, bool withProxy = false)
     {
         var passed = new List<string>();
         var inline = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (withProxy)
+        {
+            // Not secrets, so on the command line; the process's own values (below) win.
+            foreach (var (key, value) in Network.ProxyEnvironment.For(ProxyBridge.Port).Where(v => process.Env?.ContainsKey(v.Key) != true))
+            {
+                inline[key] = value;
+            }
+        }
+
         var clientEnvironment = ServerEnvironment();
         foreach (var (key, value) in _cli.Environment)
         {

@@ -7,8 +7,8 @@ namespace SandboxMcp.Runtimes.Container;
 
 /// <summary>
 /// The network allowlist on the vm tier, as on bubblewrap: the container has no network (<c>--network none</c>), the
-/// proxy's socket directory is mounted read-only at <see cref="ProxyBridge.Mount"/>, the proxy variables are the
-/// container's own, and a forwarder started through <c>exec</c> carries its 127.0.0.1:3128 to the socket.
+/// proxy's socket directory is mounted read-only at <see cref="ProxyBridge.Mount"/>, every process gets the proxy
+/// variables, and a forwarder started through <c>exec</c> carries its 127.0.0.1:3128 to the socket.
 /// </summary>
 public sealed partial class ContainerRuntime
 {
@@ -88,7 +88,7 @@ public sealed partial class ContainerRuntime
     {
         if (_forwarders.TryRemove(handle.Id, out var forwarder))
         {
-            await EndAsync(forwarder);
+            await Started.EndAsync(forwarder);
         }
 
         if (_proxies is not null)
@@ -99,20 +99,6 @@ public sealed partial class ContainerRuntime
 
     /// <summary>The network as <c>status</c> states it for a sandbox with an allowlist.</summary>
     private string AllowlistNetwork(RuntimeHandle handle, IReadOnlyList<string> hosts) => ProxyBridge.Describe(hosts, _proxies?.Find(handle.Id));
-
-    /// <summary>Ends a forwarder whether it is up, starting or failed.</summary>
-    private static async Task EndAsync(Task<ProxyForwarder> forwarder)
-    {
-        try
-        {
-            await (await forwarder).DisposeAsync();
-        }
-#pragma warning disable CA1031 // A forwarder that failed to start has nothing to end.
-        catch (Exception)
-#pragma warning restore CA1031
-        {
-        }
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The network allowlist forwarder of sandbox {Sandbox} ended; restarting it")]
     private partial void LogForwarderRestart(string sandbox);

@@ -108,11 +108,6 @@ public abstract class OciCli : IContainerCli
             args.AddRange(["-v", $"{spec.ProxyDirectory}:{ProxyBridge.Mount}:ro"]);
         }
 
-        foreach (var (key, value) in spec.Environment.OrderBy(e => e.Key, StringComparer.Ordinal))
-        {
-            args.AddRange(["-e", $"{key}={value}"]);
-        }
-
         args.Add(spec.Image);
         args.AddRange(spec.Command);
         return args;

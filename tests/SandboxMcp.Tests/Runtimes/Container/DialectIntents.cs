@@ -48,7 +48,6 @@ internal static class DialectIntents
                 NetworkAlias = null,
                 Volumes = [(Workspace, "/workspace")],
                 ProxyDirectory = "/state/sockets/px-0123456789ab",
-                Environment = SandboxMcp.Network.ProxyEnvironment.For(3128),
             }),
             ["run_odd_sizes"] = cli => cli.Run(Run with { Cpus = 0.5, MemoryBytes = 100_000_000, Pids = 64, NetworkAlias = null, Volumes = [] }),
             ["exec_plain"] = cli => cli.Exec(Container, null, [], new Dictionary<string, string>(), ["sh"]),
