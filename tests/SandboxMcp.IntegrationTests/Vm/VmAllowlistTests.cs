@@ -131,6 +131,20 @@ public abstract class VmAllowlistTests : ServerTest
         Assert.Equal($"200 {Body}\n", survivor.Stdout);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Reset_KeepsTheAllowlistWithAFreshProxy()
+    {
+        using var server = HostHttp.Start(Body, out var port);
+        await Server.ExecAsync(HostHttp.FetchCommand("http://denied.example.org/"), sandbox: "allow", cancellationToken: Ct);
+
+        await Server.CallOkAsync("reset", new { sandbox = "allow" }, Ct);
+        var result = await Server.ExecAsync(HostHttp.FetchCommand($"http://localhost:{port}/"), sandbox: "allow", cancellationToken: Ct);
+        var status = await Server.CallOkAsync("status", new { sandbox = "allow" }, Ct);
+
+        Assert.Equal($"200 {Body}\n", result.Stdout);
+        Assert.Contains("connections: 1 allowed, 0 denied", status.Text, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task Exec_WithoutAllowlist_HasNoProxyVariables()
     {

@@ -22,13 +22,19 @@ public sealed partial class ContainerRuntime
     /// </remarks>
     public async Task<ISandboxProcess> StartProcessAsync(RuntimeHandle handle, ProcessSpec process, CancellationToken cancellationToken)
     {
-        if (AllowedHostsOf(handle) is { } hosts)
+        var hosts = AllowedHostsOf(handle);
+        if (hosts is not null)
         {
             await EnsureForwarderAsync(handle, hosts, cancellationToken);
-            return StartExec(handle, process, withProxy: true);
         }
 
-        return StartExec(handle, process);
+        // After the forwarder: the baseline's own exec comes back here and must find it started, not start another.
+        if (_oomKills.TryAdd(handle.Id, -1))
+        {
+            _ = RecordOomBaselineAsync(handle);
+        }
+
+        return StartExec(handle, process, withProxy: hosts is not null);
     }
 
     /// <summary>Starts a process in the container through the engine's <c>exec</c>.</summary>
@@ -63,11 +69,6 @@ public sealed partial class ContainerRuntime
                 passed.Add(key);
                 clientEnvironment[key] = value;
             }
-        }
-
-        if (_oomKills.TryAdd(handle.Id, -1))
-        {
-            _ = RecordOomBaselineAsync(handle);
         }
 
         var argv = new List<string> { _cli.Program };
