@@ -43,6 +43,29 @@ public sealed class ProxyBridgeTests
     }
 
     [Fact]
+    public void ContainerArgv_IsThePythonForwarderThatEndsWithItsStdin()
+    {
+        var argv = ProxyBridge.ContainerArgv();
+
+        Assert.Equal(["python3", "-c"], argv.Take(2));
+        Assert.Contains("sys.stdin.buffer.read(), os._exit(0)", argv[2], StringComparison.Ordinal);
+        Assert.EndsWith(ProxyBridge.PythonScript, argv[2], StringComparison.Ordinal);
+        Assert.Equal(["3128", "/run/sandbox-proxy/proxy.sock"], argv.Skip(3));
+    }
+
+    [Theory]
+    [InlineData("   0: 0100007F:0C38 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0", true)]
+    [InlineData("   0: 0100007F:0C38 0100007F:9C40 01 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0", false)]
+    [InlineData("   0: 00000000:0C38 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0", false)]
+    [InlineData("   0: 0100007F:0C39 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 1 1 0 100 0 0 10 0", false)]
+    public void ListensIn_OnlyAListenerOn127001Port3128Counts(string line, bool listening)
+    {
+        string[] procNetTcp = ["  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode", line];
+
+        Assert.Equal(listening, ProxyBridge.ListensIn(procNetTcp));
+    }
+
+    [Fact]
     public void Environment_PointsEveryCommonVariableAtTheBridge_AndLeavesAllProxyUnset()
     {
         var env = ProxyEnvironment.For(ProxyBridge.Port);
