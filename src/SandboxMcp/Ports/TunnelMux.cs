@@ -38,7 +38,7 @@ public sealed partial class TunnelMux : IAsyncDisposable
         _process = process;
         _name = name;
         _logger = logger;
-        _readingErrors = DrainErrorsAsync();
+        _readingErrors = ProcessRunner.DrainQuietlyAsync(_process.StandardError, _stderr);
         _writing = WriteAsync();
         _reading = ReadAsync();
     }
@@ -265,18 +265,6 @@ public sealed partial class TunnelMux : IAsyncDisposable
             {
                 // Nothing more can reach it.
             }
-        }
-    }
-
-    private async Task DrainErrorsAsync()
-    {
-        try
-        {
-            await ProcessRunner.DrainAsync(_process.StandardError, _stderr, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // Stderr only explains a failure.
         }
     }
 

@@ -64,4 +64,20 @@ public static class ProcessRunner
             sink.Append(buffer.AsSpan(0, read));
         }
     }
+
+    /// <summary>
+    /// <see cref="DrainAsync"/> for output that only explains a failure (a tunnel's or forwarder's stderr): a stream that
+    /// breaks or is disposed under the read simply ends it.
+    /// </summary>
+    public static async Task DrainQuietlyAsync(Stream stream, CappedOutput sink)
+    {
+        try
+        {
+            await DrainAsync(stream, sink, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The process is gone; what arrived is in the sink.
+        }
+    }
 }

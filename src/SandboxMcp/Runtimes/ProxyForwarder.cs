@@ -113,8 +113,8 @@ internal sealed class ProxyForwarder : IAsyncDisposable
     {
         var process = await _start(cancellationToken);
         var stderr = new CappedOutput(2048);
-        _ = DrainQuietlyAsync(process.StandardOutput, new CappedOutput(0));
-        _ = DrainQuietlyAsync(process.StandardError, stderr);
+        _ = ProcessRunner.DrainQuietlyAsync(process.StandardOutput, new CappedOutput(0));
+        _ = ProcessRunner.DrainQuietlyAsync(process.StandardError, stderr);
         if (Interlocked.Exchange(ref _process, process) is { } previous)
         {
             _ = previous.DisposeAsync().AsTask();
@@ -159,17 +159,5 @@ internal sealed class ProxyForwarder : IAsyncDisposable
         }
 
         _ended = true;
-    }
-
-    private static async Task DrainQuietlyAsync(Stream stream, CappedOutput sink)
-    {
-        try
-        {
-            await ProcessRunner.DrainAsync(stream, sink, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
-        {
-            // The forwarder's output only explains a failed start.
-        }
     }
 }
