@@ -22,6 +22,10 @@ public sealed partial class ContainerRuntime
     private readonly Lock _forwarderGate = new();
     private readonly CancellationTokenSource _stopping = new();
 
+    /// <summary>True when this engine can run a sandbox whose only way out is the allowlist proxy.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(_proxies))]
+    private bool HasAllowlist => _cli.SupportsNoNetwork && _proxies is not null;
+
     /// <summary>The allowlist recorded in a handle, or null.</summary>
     private static string[]? AllowedHostsOf(RuntimeHandle handle) =>
         handle.Properties?.GetValueOrDefault(AllowedHostsProperty) is { Length: > 0 } hosts ? hosts.Split(',') : null;
@@ -32,7 +36,7 @@ public sealed partial class ContainerRuntime
     /// </summary>
     private (List<string> Hosts, string Directory) PrepareAllowlist(SandboxSpec spec, string container)
     {
-        if (!_cli.SupportsNoNetwork || _proxies is null)
+        if (!HasAllowlist)
         {
             throw new SandboxException(
                 $"The vm tier on {Name} has no network allowlist ({Name} cannot run a container without network): use engine podman or docker, or tier \"seatbelt\", for allowedHosts.");

@@ -91,7 +91,7 @@ public sealed partial class ContainerRuntime : ISandboxRuntime, IImageRuntime, I
             return RuntimeAvailability.Unavailable($"{Name} cannot run a container without network");
         }
 
-        if (spec.Network == NetworkMode.Allowlist && (!_cli.SupportsNoNetwork || _proxies is null))
+        if (spec.Network == NetworkMode.Allowlist && !HasAllowlist)
         {
             // An automatic tier choice then falls to the seatbelt tier, which has one.
             return RuntimeAvailability.Unavailable($"{Name} cannot run a container without network, so it has no network allowlist (allowedHosts)");
