@@ -82,7 +82,12 @@ public sealed partial class PersistentShell(IProcessLauncher launcher, ShellOpti
 
         var stdout = new CappedOutput(options.MaxOutputBytes);
         var stderr = new CappedOutput(options.MaxOutputBytes);
-        var markers = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
+        Task<(bool Found, MarkerTrailer Trailer)> markers;
+        using (InlineReads.Open(options.InlineWait))
+        {
+            markers = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
+        }
+
         var timedOut = false;
         try
         {

@@ -24,6 +24,13 @@ public sealed record ShellOptions
     /// <value>Default 0.5 s.</value>
     public TimeSpan MarkerGrace { get; init; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How long the calling thread blocks waiting for a command's output before waiting on a thread of its own.</summary>
+    /// <value>
+    /// Default 2 ms: a warm command answers well within it and costs no thread hand-off; the stdin reader, which runs
+    /// warm <c>exec</c> calls itself, reads no other message for at most this long.
+    /// </value>
+    public TimeSpan InlineWait { get; init; } = TimeSpan.FromMilliseconds(2);
+
     /// <summary>After the shell process exits, how long to keep reading output that is still in flight.</summary>
     /// <value>Default 0.2 s; a background child holding the pipes open must not hold up the call.</value>
     public TimeSpan ExitDrain { get; init; } = TimeSpan.FromMilliseconds(200);

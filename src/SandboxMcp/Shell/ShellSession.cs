@@ -15,6 +15,8 @@ internal sealed class ShellSession : IAsyncDisposable
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true);
     private readonly Lock _readsLock = new();
     private readonly TimeSpan _exitDrain;
+    private readonly Stream _stdoutPipe;
+    private readonly Stream _stderrPipe;
     private bool _readsCompleted;
     private int _disposed;
 
@@ -22,8 +24,10 @@ internal sealed class ShellSession : IAsyncDisposable
     {
         Process = process;
         _exitDrain = exitDrain;
-        Stdout = PipeReader.Create(process.StandardOutput, ReaderOptions);
-        Stderr = PipeReader.Create(process.StandardError, ReaderOptions);
+        _stdoutPipe = InlinePipeStream.Wrap(process.StandardOutput);
+        _stderrPipe = InlinePipeStream.Wrap(process.StandardError);
+        Stdout = PipeReader.Create(_stdoutPipe, ReaderOptions);
+        Stderr = PipeReader.Create(_stderrPipe, ReaderOptions);
         _ = CancelReadsAfterExitAsync();
     }
 
@@ -55,7 +59,11 @@ internal sealed class ShellSession : IAsyncDisposable
             await session.WriteAsync(ShellScripts.Prelude(options.StatePath, nonce), cancellationToken);
             var stdout = new CappedOutput(4096);
             var stderr = new CappedOutput(4096);
-            var ready = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
+            Task<(bool Found, MarkerTrailer Trailer)> ready;
+            using (InlineReads.Open(options.InlineWait))
+            {
+                ready = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
+            }
             try
             {
                 await ready.WaitAsync(options.StartTimeout, cancellationToken);
@@ -215,6 +223,10 @@ internal sealed class ShellSession : IAsyncDisposable
             Stdout.Complete();
             Stderr.Complete();
         }
+
+        // Ends their waiter threads; the pipes themselves closed with the process.
+        await _stdoutPipe.DisposeAsync();
+        await _stderrPipe.DisposeAsync();
     }
 }
 

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace SandboxMcp.Shell;
+
+/// <summary>
+/// A short window in which the current thread may block on a shell's output instead of awaiting it. A warm command
+/// answers in microseconds; awaiting a pipe through the socket engine costs two thread hand-offs (its epoll
+/// thread, then a pool worker) and, once the pipe is registered, a wake-up of both for every write the shell makes.
+/// Blocking in <c>poll</c> lets the kernel wake this thread directly. The window is per thread: only the code that
+/// opened it blocks, and a command still running when it closes is waited for on a thread of its own.
+/// </summary>
+internal static partial class InlineReads
+{
+    private const short PollIn = 0x1;
+    private const short PollErr = 0x8;
+    private const short PollHup = 0x10;
+    private const short PollNval = 0x20;
+
+    [ThreadStatic]
+    private static long t_deadline;
+
+    /// <summary>
+    /// Lets the current thread block on shell output for up to <paramref name="budget"/>; dispose to close. Wrap only
+    /// synchronous calls: an await inside would close the window on another thread and leave this one open.
+    /// </summary>
+    public static Window Open(TimeSpan budget)
+    {
+        var previous = t_deadline;
+        t_deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        return new Window(previous);
+    }
+
+    /// <summary>Milliseconds left in this thread's window (rounded up), or 0 outside one.</summary>
+    public static int WindowMilliseconds()
+    {
+        var remaining = t_deadline - Stopwatch.GetTimestamp();
+        return t_deadline == 0 || remaining <= 0
+            ? 0
+            : (int)Math.Min(int.MaxValue, ((remaining * 1000) + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+    }
+
+    /// <summary>
+    /// Waits up to <paramref name="milliseconds"/> (0: not at all) until <paramref name="fd"/> can be read without
+    /// blocking: data, end of stream or an error. Throws <see cref="ObjectDisposedException"/> once the handle is closed.
+    /// </summary>
+    public static bool WaitReadable(SafeHandle fd, int milliseconds)
+    {
+        var added = false;
+        try
+        {
+            // Held across the poll, so a concurrent dispose closes the descriptor only after it.
+            fd.DangerousAddRef(ref added);
+            var request = new PollFd { Fd = (int)fd.DangerousGetHandle(), Events = PollIn };
+            // End of stream, an error or a closed descriptor: the read returns or throws at once, so it counts as ready.
+            return Poll(ref request, 1, milliseconds) == 1 && (request.Revents & (PollIn | PollHup | PollErr | PollNval)) != 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                fd.DangerousRelease();
+            }
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMilliseconds);
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    /// <summary>Closes the window it was opened as, restoring an outer one.</summary>
+    public readonly struct Window(long previous) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose() => t_deadline = previous;
+    }
+}
