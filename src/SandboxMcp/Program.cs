@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Console;
 using ModelContextProtocol.Protocol;
 using SandboxMcp.Configuration;
 using SandboxMcp.Hosting;
+using SandboxMcp.Tools;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
@@ -59,7 +60,11 @@ builder.Services
 
 // The SDK's stdio transport hosts the session; ours replaces its streams (see StdioTransport for why).
 builder.Services.Replace(ServiceDescriptor.Singleton<ITransport>(
-    services => new StdioTransport(Console.OpenStandardInput(), Console.OpenStandardOutput(), services.GetRequiredService<ILogger<StdioTransport>>())));
+    services => new StdioTransport(
+        Console.OpenStandardInput(),
+        Console.OpenStandardOutput(),
+        services.GetRequiredService<ILogger<StdioTransport>>(),
+        new InlineExec(services, services.GetRequiredService<ILogger<InlineExec>>(), services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping))));
 
 await builder.Build().RunAsync();
 return 0;

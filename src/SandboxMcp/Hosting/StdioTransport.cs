@@ -18,6 +18,7 @@ public sealed partial class StdioTransport : ITransport
 {
     private const int InitialBufferSize = 64 * 1024;
     private static readonly JsonTypeInfo<JsonRpcMessage> MessageType = (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
+    private static readonly JsonTypeInfo<CancelledNotificationParams> CancelledType = (JsonTypeInfo<CancelledNotificationParams>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(CancelledNotificationParams));
 
     // Synchronous continuations: the SDK's message loop takes each message on the reader thread and hands it
     // to its handler from there, instead of waking another thread first.
@@ -29,14 +30,21 @@ public sealed partial class StdioTransport : ITransport
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly ILogger _logger;
+    private readonly IInlineRequests? _inline;
+    private readonly Func<JsonRpcMessage, Task> _sendQuietly;
     private int _disposed;
 
-    /// <summary>Starts reading <paramref name="input"/> on a thread of its own.</summary>
-    public StdioTransport(Stream input, Stream output, ILogger<StdioTransport> logger)
+    /// <summary>
+    /// Starts reading <paramref name="input"/> on a thread of its own. Requests <paramref name="inline"/> takes are
+    /// answered on that thread; the rest go to the SDK.
+    /// </summary>
+    public StdioTransport(Stream input, Stream output, ILogger<StdioTransport> logger, IInlineRequests? inline = null)
     {
         _input = input;
         _output = output;
         _logger = logger;
+        _inline = inline;
+        _sendQuietly = SendQuietlyAsync;
 
         // A dedicated thread, because its read blocks until the client writes: on the pool it would hold a worker.
         new Thread(ReadLoop) { IsBackground = true, Name = "mcp-stdin" }.Start();
@@ -136,6 +144,8 @@ public sealed partial class StdioTransport : ITransport
         }
         finally
         {
+            // As the SDK does for its own handlers: requests already taken finish and are answered first.
+            _inline?.DrainAsync(cancel: false).GetAwaiter().GetResult();
             _messages.Writer.TryComplete(failure);
         }
     }
@@ -174,6 +184,21 @@ public sealed partial class StdioTransport : ITransport
             return;
         }
 
+        if (_inline is not null)
+        {
+            if (message is JsonRpcRequest request && _inline.TryTake(request, _sendQuietly))
+            {
+                return;
+            }
+
+            if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: { } cancelled }
+                && cancelled.Deserialize(CancelledType) is { } details)
+            {
+                // The SDK ignores ids it does not know, so it gets the notification too.
+                _inline.Cancel(details.RequestId);
+            }
+        }
+
         _messages.Writer.TryWrite(message);
     }
 
@@ -196,6 +221,9 @@ public sealed partial class StdioTransport : ITransport
         {
             // The reader thread may stay blocked in read(2) until stdin closes; it is a background thread.
             _messages.Writer.TryComplete();
+
+            // Shutting down (SIGTERM): what still runs is cancelled, as the SDK cancels its own handlers.
+            _ = _inline?.DrainAsync(cancel: true);
         }
 
         return ValueTask.CompletedTask;
