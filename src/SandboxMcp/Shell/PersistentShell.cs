@@ -82,12 +82,7 @@ public sealed partial class PersistentShell(IProcessLauncher launcher, ShellOpti
 
         var stdout = new CappedOutput(options.MaxOutputBytes);
         var stderr = new CappedOutput(options.MaxOutputBytes);
-        Task<(bool Found, MarkerTrailer Trailer)> markers;
-        using (InlineReads.Open(options.InlineWait))
-        {
-            markers = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
-        }
-
+        var markers = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
         var timedOut = false;
         try
         {

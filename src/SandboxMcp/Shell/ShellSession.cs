@@ -15,15 +15,17 @@ internal sealed class ShellSession : IAsyncDisposable
     private static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024, leaveOpen: true);
     private readonly Lock _readsLock = new();
     private readonly TimeSpan _exitDrain;
+    private readonly TimeSpan _inlineWait;
     private readonly Stream _stdoutPipe;
     private readonly Stream _stderrPipe;
     private bool _readsCompleted;
     private int _disposed;
 
-    private ShellSession(ISandboxProcess process, TimeSpan exitDrain)
+    private ShellSession(ISandboxProcess process, TimeSpan exitDrain, TimeSpan inlineWait)
     {
         Process = process;
         _exitDrain = exitDrain;
+        _inlineWait = inlineWait;
         _stdoutPipe = InlinePipeStream.Wrap(process.StandardOutput);
         _stderrPipe = InlinePipeStream.Wrap(process.StandardError);
         Stdout = PipeReader.Create(_stdoutPipe, ReaderOptions);
@@ -52,18 +54,14 @@ internal sealed class ShellSession : IAsyncDisposable
     public static async Task<ShellSession> StartAsync(IProcessLauncher launcher, ShellOptions options, CancellationToken cancellationToken)
     {
         var process = await launcher.StartAsync(new ProcessSpec(["sh"], options.Env, options.WorkDir), cancellationToken);
-        var session = new ShellSession(process, options.ExitDrain);
+        var session = new ShellSession(process, options.ExitDrain, options.InlineWait);
         try
         {
             var nonce = NewNonce();
             await session.WriteAsync(ShellScripts.Prelude(options.StatePath, nonce), cancellationToken);
             var stdout = new CappedOutput(4096);
             var stderr = new CappedOutput(4096);
-            Task<(bool Found, MarkerTrailer Trailer)> ready;
-            using (InlineReads.Open(options.InlineWait))
-            {
-                ready = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
-            }
+            var ready = session.ReadMarkersAsync(Encoding.ASCII.GetBytes(nonce), stdout, stderr);
             try
             {
                 await ready.WaitAsync(options.StartTimeout, cancellationToken);
@@ -117,7 +115,19 @@ internal sealed class ShellSession : IAsyncDisposable
     /// Reads stdout up to <c>NONCE rc;pwd NONCE</c> and stderr up to <c>NONCE</c>. Found is false when the shell
     /// ended first; the readers then hold what arrived.
     /// </summary>
-    public async Task<(bool Found, MarkerTrailer Trailer)> ReadMarkersAsync(byte[] nonce, CappedOutput stdout, CappedOutput stderr)
+    /// <remarks>
+    /// Output that arrives within <see cref="ShellOptions.InlineWait"/> is read on the calling thread (see
+    /// <see cref="InlineReads"/>); the window covers only this call's synchronous part.
+    /// </remarks>
+    public Task<(bool Found, MarkerTrailer Trailer)> ReadMarkersAsync(byte[] nonce, CappedOutput stdout, CappedOutput stderr)
+    {
+        using (InlineReads.Open(_inlineWait))
+        {
+            return ReadMarkersCoreAsync(nonce, stdout, stderr);
+        }
+    }
+
+    private async Task<(bool Found, MarkerTrailer Trailer)> ReadMarkersCoreAsync(byte[] nonce, CappedOutput stdout, CappedOutput stderr)
     {
         var stdoutTask = ReadStdoutAsync(nonce, stdout);
         var stderrFound = await MarkerReader.ReadUntilAsync(Stderr, nonce, stderr, CancellationToken.None);
