@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Win32.SafeHandles;
 using ModelContextProtocol.Protocol;
 using SandboxMcp.Configuration;
 using SandboxMcp.Hosting;
@@ -64,7 +65,8 @@ builder.Services.Replace(ServiceDescriptor.Singleton<ITransport>(
         Console.OpenStandardInput(),
         Console.OpenStandardOutput(),
         services.GetRequiredService<ILogger<StdioTransport>>(),
-        new InlineExec(services, services.GetRequiredService<ILogger<InlineExec>>(), services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping))));
+        new InlineExec(services, services.GetRequiredService<ILogger<InlineExec>>(), services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping),
+        new SafeFileHandle(0, ownsHandle: false))));
 
 await builder.Build().RunAsync();
 return 0;

@@ -1,10 +1,12 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using SandboxMcp.Common;
 
 namespace SandboxMcp.Hosting;
 
@@ -31,19 +33,22 @@ public sealed partial class StdioTransport : ITransport
     private readonly Stream _output;
     private readonly ILogger _logger;
     private readonly IInlineRequests? _inline;
+    private readonly SafeHandle? _inputHandle;
     private readonly Func<JsonRpcMessage, Task> _sendQuietly;
     private int _disposed;
 
     /// <summary>
     /// Starts reading <paramref name="input"/> on a thread of its own. Requests <paramref name="inline"/> takes are
-    /// answered on that thread; the rest go to the SDK.
+    /// answered on that thread, giving way as soon as <paramref name="inputHandle"/> (the descriptor under
+    /// <paramref name="input"/>) has another message; the rest go to the SDK.
     /// </summary>
-    public StdioTransport(Stream input, Stream output, ILogger<StdioTransport> logger, IInlineRequests? inline = null)
+    public StdioTransport(Stream input, Stream output, ILogger<StdioTransport> logger, IInlineRequests? inline = null, SafeHandle? inputHandle = null)
     {
         _input = input;
         _output = output;
         _logger = logger;
         _inline = inline;
+        _inputHandle = inputHandle;
         _sendQuietly = SendQuietlyAsync;
 
         // A dedicated thread, because its read blocks until the client writes: on the pool it would hold a worker.
@@ -122,7 +127,7 @@ public sealed partial class StdioTransport : ITransport
                 while ((newline = buffer.AsSpan(scanFrom, filled - scanFrom).IndexOf((byte)'\n')) >= 0)
                 {
                     var lineEnd = scanFrom + newline;
-                    Deliver(buffer.AsSpan(lineStart, lineEnd - lineStart));
+                    Deliver(buffer.AsSpan(lineStart, lineEnd - lineStart), morePending: lineEnd + 1 < filled);
                     lineStart = scanFrom = lineEnd + 1;
                 }
 
@@ -150,7 +155,7 @@ public sealed partial class StdioTransport : ITransport
         }
     }
 
-    private void Deliver(ReadOnlySpan<byte> line)
+    private void Deliver(ReadOnlySpan<byte> line, bool morePending)
     {
         if (line.Trim(" \t\r"u8).IsEmpty)
         {
@@ -186,9 +191,16 @@ public sealed partial class StdioTransport : ITransport
 
         if (_inline is not null)
         {
-            if (message is JsonRpcRequest request && _inline.TryTake(request, _sendQuietly))
+            if (message is JsonRpcRequest request)
             {
-                return;
+                // The next message must not wait for this one's command: inline waits give way to it.
+                using (InlineReads.YieldTo(_inputHandle, morePending))
+                {
+                    if (_inline.TryTake(request, _sendQuietly))
+                    {
+                        return;
+                    }
+                }
             }
 
             if (message is JsonRpcNotification { Method: NotificationMethods.CancelledNotification, Params: { } cancelled }

@@ -1,4 +1,5 @@
 using System.IO.Pipes;
+using SandboxMcp.Common;
 
 namespace SandboxMcp.Shell;
 

@@ -26,8 +26,8 @@ public sealed record ShellOptions
 
     /// <summary>How long the calling thread blocks waiting for a command's output before waiting on a thread of its own.</summary>
     /// <value>
-    /// Default 2 ms: a warm command answers well within it and costs no thread hand-off; the stdin reader, which runs
-    /// warm <c>exec</c> calls itself, reads no other message for at most this long.
+    /// Default 2 ms: a warm command answers well within it and costs no thread hand-off. On the stdin reader, which
+    /// runs warm <c>exec</c> calls itself, the wait also ends when the client sends another message.
     /// </value>
     public TimeSpan InlineWait { get; init; } = TimeSpan.FromMilliseconds(2);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using SandboxMcp.Common;
 using SandboxMcp.Hosting;
 using SandboxMcp.Manager;
 using SandboxMcp.Shell;
@@ -20,8 +21,8 @@ namespace SandboxMcp.Tools;
 /// else goes through the SDK, which gives the same answers and its own errors.
 /// </summary>
 /// <remarks>
-/// While a command runs inside that wait the reader reads no further messages, so other calls wait at most that
-/// long: a bound chosen well below what a person or a model notices.
+/// The wait gives way to the client: it does not start when another message is already buffered and ends as soon
+/// as one arrives on stdin (<see cref="InlineReads.YieldTo"/>), so no other call waits for an inline command.
 /// </remarks>
 /// <param name="services">Where the sandbox manager comes from, on the first call (not at start-up).</param>
 /// <param name="logger">For failures that escaped the tool's own error handling.</param>

@@ -1,6 +1,7 @@
 using System.IO.Pipes;
 using System.Text;
 using SandboxMcp.Shell;
+using SandboxMcp.Common;
 
 namespace SandboxMcp.Tests.Shell;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace SandboxMcp.Shell;
+namespace SandboxMcp.Common;
 
 /// <summary>
 /// A short window in which the current thread may block on a shell's output instead of awaiting it. A warm command
@@ -9,6 +9,8 @@ namespace SandboxMcp.Shell;
 /// thread, then a pool worker) and, once the pipe is registered, a wake-up of both for every write the shell makes.
 /// Blocking in <c>poll</c> lets the kernel wake this thread directly. The window is per thread: only the code that
 /// opened it blocks, and a command still running when it closes is waited for on a thread of its own.
+/// A thread that serves others (the stdin reader) declares its input with <see cref="YieldTo"/>: a wait then ends as
+/// soon as another message arrives, so no message ever waits for an inline command.
 /// </summary>
 internal static partial class InlineReads
 {
@@ -20,6 +22,12 @@ internal static partial class InlineReads
     [ThreadStatic]
     private static long t_deadline;
 
+    [ThreadStatic]
+    private static SafeHandle? t_input;
+
+    [ThreadStatic]
+    private static bool t_inputPending;
+
     /// <summary>
     /// Lets the current thread block on shell output for up to <paramref name="budget"/>; dispose to close. Wrap only
     /// synchronous calls: an await inside would close the window on another thread and leave this one open.
@@ -27,8 +35,20 @@ internal static partial class InlineReads
     public static Window Open(TimeSpan budget)
     {
         var previous = t_deadline;
-        t_deadline = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
+        t_deadline = t_inputPending ? 0 : Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency);
         return new Window(previous);
+    }
+
+    /// <summary>
+    /// Until disposed, windows on this thread give way to <paramref name="input"/>: none opens while
+    /// <paramref name="pending"/> (a message is already buffered), and a wait ends when the handle becomes readable.
+    /// </summary>
+    public static Yielding YieldTo(SafeHandle? input, bool pending)
+    {
+        var previous = new Yielding(t_input, t_inputPending);
+        t_input = input;
+        t_inputPending = pending;
+        return previous;
     }
 
     /// <summary>Milliseconds left in this thread's window (rounded up), or 0 outside one.</summary>
@@ -46,20 +66,47 @@ internal static partial class InlineReads
     /// </summary>
     public static bool WaitReadable(SafeHandle fd, int milliseconds)
     {
+        var input = milliseconds > 0 ? t_input : null;
         var added = false;
+        var inputAdded = false;
         try
         {
             // Held across the poll, so a concurrent dispose closes the descriptor only after it.
             fd.DangerousAddRef(ref added);
-            var request = new PollFd { Fd = (int)fd.DangerousGetHandle(), Events = PollIn };
+            Span<PollFd> requests = stackalloc PollFd[2];
+            requests[0] = new PollFd { Fd = (int)fd.DangerousGetHandle(), Events = PollIn };
+            var count = 1;
+            if (input is not null && !input.IsClosed)
+            {
+                input.DangerousAddRef(ref inputAdded);
+                requests[1] = new PollFd { Fd = (int)input.DangerousGetHandle(), Events = PollIn };
+                count = 2;
+            }
+
+            if (Poll(ref requests[0], (nuint)count, milliseconds) <= 0)
+            {
+                return false;
+            }
+
+            if (count == 2 && requests[1].Revents != 0)
+            {
+                // Another message arrived: this thread has other work, so the rest of the wait happens elsewhere.
+                t_deadline = 0;
+            }
+
             // End of stream, an error or a closed descriptor: the read returns or throws at once, so it counts as ready.
-            return Poll(ref request, 1, milliseconds) == 1 && (request.Revents & (PollIn | PollHup | PollErr | PollNval)) != 0;
+            return (requests[0].Revents & (PollIn | PollHup | PollErr | PollNval)) != 0;
         }
         finally
         {
             if (added)
             {
                 fd.DangerousRelease();
+            }
+
+            if (inputAdded)
+            {
+                input!.DangerousRelease();
             }
         }
     }
@@ -73,6 +120,17 @@ internal static partial class InlineReads
         public int Fd;
         public short Events;
         public short Revents;
+    }
+
+    /// <summary>Restores what <see cref="YieldTo"/> replaced.</summary>
+    public readonly struct Yielding(SafeHandle? input, bool pending) : IDisposable
+    {
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            t_input = input;
+            t_inputPending = pending;
+        }
     }
 
     /// <summary>Closes the window it was opened as, restoring an outer one.</summary>
