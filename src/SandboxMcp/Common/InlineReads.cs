@@ -22,6 +22,13 @@ internal static partial class InlineReads
     [ThreadStatic]
     private static long t_deadline;
 
+    /// <summary>
+    /// How long a wait in a window first spins (non-blocking polls) before it sleeps in the kernel. A warm command
+    /// answers within tens of microseconds, and waking a thread that slept costs about as much again on a virtual
+    /// machine (the idle vCPU halts and needs an interrupt); the thread pool spins before parking for the same reason.
+    /// </summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency * 50 / 1_000_000;
+
     [ThreadStatic]
     private static SafeHandle? t_input;
 
@@ -83,7 +90,7 @@ internal static partial class InlineReads
                 count = 2;
             }
 
-            if (Poll(ref requests[0], (nuint)count, milliseconds) <= 0)
+            if (Spin(requests[..count], milliseconds) <= 0 && Poll(ref requests[0], (nuint)count, milliseconds) <= 0)
             {
                 return false;
             }
@@ -109,6 +116,23 @@ internal static partial class InlineReads
                 input!.DangerousRelease();
             }
         }
+    }
+
+    /// <summary>Polls without blocking for up to <see cref="SpinTicks"/> (not at all for a zero wait); the poll's result.</summary>
+    private static int Spin(Span<PollFd> requests, int milliseconds)
+    {
+        if (milliseconds == 0)
+        {
+            return 0;
+        }
+
+        var until = Stopwatch.GetTimestamp() + SpinTicks;
+        int ready;
+        while ((ready = Poll(ref requests[0], (nuint)requests.Length, 0)) == 0 && Stopwatch.GetTimestamp() < until)
+        {
+        }
+
+        return ready;
     }
 
     [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
