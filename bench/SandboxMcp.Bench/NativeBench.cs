@@ -26,7 +26,7 @@ public static class NativeBench
         await using var server = await BenchServer.StartAsync(Config, cancellationToken);
         await server.ExecAsync("true", "bench", cancellationToken);
         var warmup = Warmup;
-        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (native, warm)", warmup, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
+        var mcp = await Timing.MeasureAsync("MCP exec 'echo hi' (native, warm; McpClient)", warmup, calls, () => server.ExecAsync("echo hi", "bench", cancellationToken));
 
         await using var raw = new RawPipe(["sh"]);
         var floor = await Timing.MeasureAsync("raw sh pipe 'echo hi' (floor)", warmup, calls, () => raw.RoundTripAsync("echo hi"));
@@ -37,7 +37,9 @@ public static class NativeBench
         Console.WriteLine(rawRpc);
         Console.WriteLine(shell);
         Console.WriteLine(floor);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio MCP/raw p50 = {mcp.P50 / floor.P50:0.0}x   (targets: MCP p50 <= 1.5 ms, <= 10x raw)"));
+        // The floor's client is a bare async pipe reader; the minimal JSON-RPC client reads the server the same way, so
+        // their ratio is what the server and the protocol add. The SDK client's own per-call work comes on top.
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio MCP/raw p50 = {rawRpc.P50 / floor.P50:0.0}x with the minimal client, {mcp.P50 / floor.P50:0.0}x through McpClient   (targets: MCP p50 <= 1.5 ms, <= 10x raw)"));
 
         var serverPid = int.Parse((await server.ExecAsync("echo $PPID", "bench", cancellationToken)).GetProperty("stdout").GetString()!.Trim(), CultureInfo.InvariantCulture);
         var before = PeakRssKb(serverPid);

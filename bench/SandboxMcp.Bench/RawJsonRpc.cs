@@ -4,8 +4,9 @@ using System.Text;
 namespace SandboxMcp.Bench;
 
 /// <summary>
-/// The server driven by hand-written JSON-RPC lines over its stdio, without the MCP client SDK: separates the
-/// server's own cost from the client library's.
+/// The server driven by a minimal MCP client: hand-written JSON-RPC lines over its stdio (initialize, initialized,
+/// tools/call), read with the same async pipe reads as the floor's client. Separates the server's own cost from the
+/// client library's.
 /// </summary>
 public static class RawJsonRpc
 {
@@ -41,7 +42,7 @@ public static class RawJsonRpc
         await CallAsync("initialize", """{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}""");
         await stdin.WriteLineAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""");
         const string exec = """{"name":"exec","arguments":{"command":"echo hi","sandbox":"raw"}}""";
-        var stats = await Timing.MeasureAsync("raw JSON-RPC exec 'echo hi' (no client SDK)", warmup, calls, () => CallAsync("tools/call", exec));
+        var stats = await Timing.MeasureAsync("MCP exec 'echo hi' (minimal JSON-RPC client)", warmup, calls, () => CallAsync("tools/call", exec));
         stdin.Close();
         await process.WaitForExitAsync(cancellationToken);
         Directory.Delete(root, recursive: true);
