@@ -51,9 +51,12 @@ public sealed partial class InlineExec(IServiceProvider services, ILogger<Inline
 
         if (call.IsCompleted)
         {
+            LogAnsweredInline(request.Id);
             Answer(request.Id, call.AsTask(), send, cancellation);
             return true;
         }
+
+        LogContinuing(request.Id);
 
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _running[request.Id] = new Running(cancellation, finished.Task);
@@ -132,6 +135,12 @@ public sealed partial class InlineExec(IServiceProvider services, ILogger<Inline
     }
 
     private sealed record Running(CancellationTokenSource Cancellation, Task Finished);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "exec {Id} answered on the stdin reader")]
+    private partial void LogAnsweredInline(RequestId id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "exec {Id} still runs after the inline wait: it finishes asynchronously")]
+    private partial void LogContinuing(RequestId id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "An exec answered on the stdin reader failed")]
     private partial void LogFailed(Exception? exception);
