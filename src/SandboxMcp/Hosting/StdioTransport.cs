@@ -196,7 +196,7 @@ public sealed partial class StdioTransport : ITransport
                 // The next message must not wait for this one's command: inline waits give way to it.
                 using (InlineReads.YieldTo(_inputHandle, morePending))
                 {
-                    if (_inline.TryTake(request, _sendQuietly))
+                    if (TryTakeInline(request))
                     {
                         return;
                     }
@@ -212,6 +212,27 @@ public sealed partial class StdioTransport : ITransport
         }
 
         _messages.Writer.TryWrite(message);
+    }
+
+    /// <summary>Offers a request to the inline handler; a bug there answers the request with an error, never ends the session.</summary>
+    private bool TryTakeInline(JsonRpcRequest request)
+    {
+        try
+        {
+            return _inline!.TryTake(request, _sendQuietly);
+        }
+#pragma warning disable CA1031 // The read loop must live on; the request is answered and the failure logged.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogInlineFailed(ex, request.Method);
+            _ = SendQuietlyAsync(new JsonRpcError
+            {
+                Id = request.Id,
+                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InternalError, Message = "An error occurred." },
+            });
+            return true;
+        }
     }
 
     private async Task SendQuietlyAsync(JsonRpcMessage message)
@@ -249,6 +270,9 @@ public sealed partial class StdioTransport : ITransport
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A line on stdin is not a JSON-RPC message: {Reason}")]
     private partial void LogParseFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Answering a {Method} request on the stdin reader failed")]
+    private partial void LogInlineFailed(Exception exception, string method);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing an MCP message to stdout failed")]
     private partial void LogSendFailed(Exception exception);

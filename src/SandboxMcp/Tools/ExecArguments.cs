@@ -58,8 +58,8 @@ internal readonly record struct ExecArguments(string Command, string Sandbox, do
                 case "sandbox" when kind == JsonValueKind.String:
                     sandbox = value!.GetValue<string>();
                     break;
-                case "timeout" when kind == JsonValueKind.Number:
-                    timeout = value!.GetValue<double>();
+                case "timeout" when kind == JsonValueKind.Number && value!.AsValue().TryGetValue(out double seconds):
+                    timeout = seconds;
                     break;
                 case "timeout" or "workdir" when kind == JsonValueKind.Null:
                     break;

@@ -53,6 +53,19 @@ public sealed class StdioTransportInlineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task AFailingInlineHandler_AnswersTheRequestWithAnError_AndReadingGoesOn()
+    {
+        await SendAsync("""{"jsonrpc":"2.0","id":5,"method":"throw/please"}""" + "\n" + """{"jsonrpc":"2.0","id":6,"method":"ping"}""" + "\n");
+
+        var answer = JsonNode.Parse((await _output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))!)!;
+        var passedOn = Assert.IsType<JsonRpcRequest>(await NextMessageAsync());
+
+        Assert.Equal(5, answer["id"]!.GetValue<int>());
+        Assert.Equal(-32603, answer["error"]!["code"]!.GetValue<int>());
+        Assert.Equal("ping", passedOn.Method);
+    }
+
+    [Fact]
     public async Task CancelledNotification_ReachesTheInlineHandler_AndTheSdk()
     {
         await SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7,"reason":"user"}}""" + "\n");
@@ -112,6 +125,11 @@ public sealed class StdioTransportInlineTests : IAsyncDisposable
         public bool TryTake(JsonRpcRequest request, Func<JsonRpcMessage, Task> send)
         {
             Offered.Enqueue(request.Method);
+            if (request.Method == "throw/please")
+            {
+                throw new InvalidOperationException("a bug in the handler");
+            }
+
             if (request.Method != "take/me")
             {
                 return false;
