@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.IO.Pipes;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Protocol;
 using SandboxMcp.Hosting;
 
@@ -11,39 +9,32 @@ namespace SandboxMcp.Tests.Hosting;
 /// <summary>How the stdio transport routes requests to an <see cref="IInlineRequests"/> before the SDK sees them.</summary>
 public sealed class StdioTransportInlineTests : IAsyncDisposable
 {
-    private readonly AnonymousPipeServerStream _clientWrites = new(PipeDirection.Out);
-    private readonly AnonymousPipeServerStream _clientReads = new(PipeDirection.In);
-    private readonly RecordingInline _inline = new();
-    private readonly StdioTransport _transport;
-    private readonly StreamReader _output;
+    private readonly RecordingInline _inline;
+    private readonly TransportPipes _pipes;
 
     public StdioTransportInlineTests()
     {
-        _transport = new StdioTransport(
-            new AnonymousPipeClientStream(PipeDirection.In, _clientWrites.ClientSafePipeHandle),
-            new AnonymousPipeClientStream(PipeDirection.Out, _clientReads.ClientSafePipeHandle),
-            NullLogger<StdioTransport>.Instance,
-            _inline);
-        _output = new StreamReader(_clientReads, Encoding.UTF8);
+        _inline = new RecordingInline();
+        _pipes = new TransportPipes(_inline);
     }
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private async Task SendAsync(string text)
     {
-        await _clientWrites.WriteAsync(Encoding.UTF8.GetBytes(text), Ct);
-        await _clientWrites.FlushAsync(Ct);
+        await _pipes.ClientWrites.WriteAsync(Encoding.UTF8.GetBytes(text), Ct);
+        await _pipes.ClientWrites.FlushAsync(Ct);
     }
 
     private async Task<JsonRpcMessage> NextMessageAsync() =>
-        await _transport.MessageReader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await _pipes.Transport.MessageReader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
     [Fact]
     public async Task TakenRequest_IsAnsweredByTheInlineHandler_AndNeverReachesTheSdk()
     {
         await SendAsync("""{"jsonrpc":"2.0","id":1,"method":"take/me"}""" + "\n" + """{"jsonrpc":"2.0","id":2,"method":"ping"}""" + "\n");
 
-        var answer = JsonNode.Parse((await _output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))!)!;
+        var answer = JsonNode.Parse((await _pipes.Output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))!)!;
         var passedOn = Assert.IsType<JsonRpcRequest>(await NextMessageAsync());
 
         Assert.Equal(1, answer["id"]!.GetValue<int>());
@@ -57,7 +48,7 @@ public sealed class StdioTransportInlineTests : IAsyncDisposable
     {
         await SendAsync("""{"jsonrpc":"2.0","id":5,"method":"throw/please"}""" + "\n" + """{"jsonrpc":"2.0","id":6,"method":"ping"}""" + "\n");
 
-        var answer = JsonNode.Parse((await _output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))!)!;
+        var answer = JsonNode.Parse((await _pipes.Output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct))!)!;
         var passedOn = Assert.IsType<JsonRpcRequest>(await NextMessageAsync());
 
         Assert.Equal(5, answer["id"]!.GetValue<int>());
@@ -80,11 +71,11 @@ public sealed class StdioTransportInlineTests : IAsyncDisposable
     public async Task EndOfInput_WaitsForTakenRequestsBeforeEndingTheSession()
     {
         await SendAsync("""{"jsonrpc":"2.0","id":1,"method":"take/me"}""" + "\n");
-        await _output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await _pipes.Output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
         _inline.Running = new TaskCompletionSource();
 
-        _clientWrites.Close();
-        var ended = _transport.MessageReader.Completion;
+        _pipes.ClientWrites.Close();
+        var ended = _pipes.Transport.MessageReader.Completion;
         await _inline.DrainStarted.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
         var endedBeforeDrain = ended.IsCompleted;
         _inline.Running.SetResult();
@@ -97,18 +88,12 @@ public sealed class StdioTransportInlineTests : IAsyncDisposable
     [Fact]
     public async Task Dispose_CancelsWhatTheInlineHandlerStillRuns()
     {
-        await _transport.DisposeAsync();
+        await _pipes.Transport.DisposeAsync();
 
         Assert.Equal([true], _inline.Drains);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _transport.DisposeAsync();
-        await _clientWrites.DisposeAsync();
-        await _clientReads.DisposeAsync();
-        _output.Dispose();
-    }
+    public ValueTask DisposeAsync() => _pipes.DisposeAsync();
 
     private sealed class RecordingInline : IInlineRequests
     {

@@ -1,7 +1,5 @@
-using System.IO.Pipes;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol.Protocol;
 using SandboxMcp.Hosting;
 
@@ -10,19 +8,7 @@ namespace SandboxMcp.Tests.Hosting;
 /// <summary>The server's stdio transport over real OS pipes: one JSON-RPC message per line, in and out.</summary>
 public sealed class StdioTransportTests : IAsyncDisposable
 {
-    private readonly AnonymousPipeServerStream _clientWrites = new(PipeDirection.Out);
-    private readonly AnonymousPipeServerStream _clientReads = new(PipeDirection.In);
-    private readonly StdioTransport _transport;
-    private readonly StreamReader _output;
-
-    public StdioTransportTests()
-    {
-        _transport = new StdioTransport(
-            new AnonymousPipeClientStream(PipeDirection.In, _clientWrites.ClientSafePipeHandle),
-            new AnonymousPipeClientStream(PipeDirection.Out, _clientReads.ClientSafePipeHandle),
-            NullLogger<StdioTransport>.Instance);
-        _output = new StreamReader(_clientReads, Encoding.UTF8);
-    }
+    private readonly TransportPipes _pipes = new();
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -30,14 +16,14 @@ public sealed class StdioTransportTests : IAsyncDisposable
 
     private async Task SendAsync(string text)
     {
-        await _clientWrites.WriteAsync(Encoding.UTF8.GetBytes(text), Ct);
-        await _clientWrites.FlushAsync(Ct);
+        await _pipes.ClientWrites.WriteAsync(Encoding.UTF8.GetBytes(text), Ct);
+        await _pipes.ClientWrites.FlushAsync(Ct);
     }
 
     private async Task<JsonRpcRequest> NextRequestAsync() =>
-        Assert.IsType<JsonRpcRequest>(await _transport.MessageReader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
+        Assert.IsType<JsonRpcRequest>(await _pipes.Transport.MessageReader.ReadAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct));
 
-    private async Task<string?> ReadLineAsync() => await _output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
+    private async Task<string?> ReadLineAsync() => await _pipes.Output.ReadLineAsync(Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
     [Fact]
     public async Task Messages_SplitAcrossWritesOrSharingOne_ArriveWholeAndInOrder()
@@ -83,10 +69,10 @@ public sealed class StdioTransportTests : IAsyncDisposable
     public async Task EndOfInput_CompletesTheMessageReader()
     {
         await SendAsync(Request(1, "ping") + "\n");
-        _clientWrites.Dispose();
+        _pipes.ClientWrites.Dispose();
 
         Assert.Equal("ping", (await NextRequestAsync()).Method);
-        await _transport.MessageReader.Completion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        await _pipes.Transport.MessageReader.Completion.WaitAsync(TimeSpan.FromSeconds(10), Ct);
     }
 
     [Fact]
@@ -94,7 +80,7 @@ public sealed class StdioTransportTests : IAsyncDisposable
     {
         var text = new string('y', 100_000);
         var sends = Enumerable.Range(1, 20).Select(i => Task.Run(
-            () => _transport.SendMessageAsync(new JsonRpcResponse { Id = new RequestId(i), Result = new JsonObject { ["text"] = text } }, Ct), Ct));
+            () => _pipes.Transport.SendMessageAsync(new JsonRpcResponse { Id = new RequestId(i), Result = new JsonObject { ["text"] = text } }, Ct), Ct));
         var reading = Task.Run(
             async () =>
             {
@@ -115,11 +101,5 @@ public sealed class StdioTransportTests : IAsyncDisposable
         Assert.Equal(Enumerable.Range(1, 20), (await reading).Order());
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _transport.DisposeAsync();
-        await _clientWrites.DisposeAsync();
-        await _clientReads.DisposeAsync();
-        _output.Dispose();
-    }
+    public ValueTask DisposeAsync() => _pipes.DisposeAsync();
 }
