@@ -1,3 +1,4 @@
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 
 namespace SandboxMcp.Hosting;
@@ -20,4 +21,11 @@ public interface IInlineRequests
 
     /// <summary>Waits for taken requests still running; with <paramref name="cancel"/>, cancels them first.</summary>
     Task DrainAsync(bool cancel);
+
+    /// <summary>The answer to a taken request that failed outside any tool's own error handling: what the SDK answers then.</summary>
+    static JsonRpcError InternalError(RequestId id) => new()
+    {
+        Id = id,
+        Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InternalError, Message = "An error occurred." },
+    };
 }

@@ -226,11 +226,7 @@ public sealed partial class StdioTransport : ITransport
 #pragma warning restore CA1031
         {
             LogInlineFailed(ex, request.Method);
-            _ = SendQuietlyAsync(new JsonRpcError
-            {
-                Id = request.Id,
-                Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InternalError, Message = "An error occurred." },
-            });
+            _ = SendQuietlyAsync(IInlineRequests.InternalError(request.Id));
             return true;
         }
     }

@@ -127,7 +127,7 @@ public sealed partial class InlineExec(IServiceProvider services, ILogger<Inline
         else
         {
             LogFailed(call.Exception);
-            answer = new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = (int)McpErrorCode.InternalError, Message = "An error occurred." } };
+            answer = IInlineRequests.InternalError(id);
         }
 
         cancellation.Dispose();
